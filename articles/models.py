@@ -1,0 +1,376 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .sanitize import SanitizedHTMLField
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("Used in the section's address; Arabic letters are kept."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in the site menu in this order.")
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text=_("The staff account of this author, if they have one."),
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+
+
+class Agency(models.Model):
+    """A news agency or publication: cited as a story's source and credited on photos."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("agency / source")
+        verbose_name_plural = _("agencies / sources")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source-detail", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A bilingual tag; taggit's own tag model cannot be translated."""
+
+    # TagBase's name and slug are unique; a 100-character name holds any real tag.
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="tag_slug_not_empty"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article"),
+        ]
+
+
+def image_upload_to(instance, filename: str) -> str:
+    # Never keep the uploader's filename: it can collide, carry bidi controls or a path.
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".avif"}:
+        suffix = ".bin"
+    now = timezone.now()
+    return f"images/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    caption = models.CharField(
+        _("caption"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the photo shows. Do not type the credit here: it comes from the credit field."),
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("Describes the photo for readers who cannot see it."),
+    )
+    credit = models.ForeignKey(
+        Agency,
+        verbose_name=_("credit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited_images",
+        help_text=_("The agency or publication the photo is credited to."),
+    )
+    photographer = models.CharField(_("photographer"), max_length=150, blank=True)
+    copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_images",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text or self.file.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one gate for everything public: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language: str | None = None):
+        """Stories readable in ``language``: every story in Arabic, translated ones in English."""
+        language = language or translation.get_language()
+        if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+            return self
+        return self.exclude(**{f"headline_{language}": ""}).exclude(**{f"headline_{language}__isnull": True})
+
+    def for_listing(self):
+        return self.select_related("section", "lead_image", "lead_image__credit").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_detail(self):
+        return self.for_listing().prefetch_related(
+            "tags",
+            models.Prefetch("cited_sources", queryset=CitedSource.objects.select_related("source")),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=250)
+    dek = models.TextField(
+        _("dek"), blank=True, max_length=600, help_text=_("One or two sentences under the headline.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("The story's address. Filled from the headline; Arabic letters are kept."),
+    )
+    body = SanitizedHTMLField(_("body"), blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+    )
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        through=TaggedArticle,
+        blank=True,
+        help_text=_("Separate tags with a comma (، or ,). A tag may have several words."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Readers see the story from this time on. Set automatically when you publish."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+            # slug_ar / slug_en are added by modeltranslation (translation.py).
+            models.UniqueConstraint(
+                fields=["slug_ar"],
+                name="article_slug_ar_unique",
+                violation_error_message=_("Another story already uses this address."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug_en"],
+                condition=Q(slug_en__gt=""),
+                name="article_slug_en_unique",
+                violation_error_message=_("Another story already uses this English address."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def has_translation(self, language: str) -> bool:
+        return bool(getattr(self, f"headline_{language}", ""))
+
+
+class Byline(models.Model):
+    """One name on a story's byline, in order: a staff author or free text («وكالات»)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    text = models.CharField(
+        _("name as written"),
+        max_length=150,
+        blank=True,
+        help_text=_("For a name without an author page, such as «وكالات». Leave empty when you pick an author."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(author__isnull=False) & Q(text="")) | (Q(author__isnull=True) & ~Q(text="")),
+                name="byline_author_xor_text",
+                violation_error_message=_("Choose an author or write a name, not both and not neither."),
+            ),
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                condition=Q(author__isnull=False),
+                name="unique_author_per_article",
+                violation_error_message=_("This author is already on the byline."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.author.name if self.author_id else self.text
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class CitedSource(models.Model):
+    """A source a story cites («المصدر: بلومبيرغ»), in order, with an optional link to its report."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="cited_sources"
+    )
+    source = models.ForeignKey(
+        Agency, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    url = models.URLField(
+        _("link to the original report"), blank=True, max_length=500
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("cited source")
+        verbose_name_plural = _("cited sources")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source"],
+                name="unique_source_per_article",
+                violation_error_message=_("This source is already cited."),
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "article"], name="citedsource_source_idx")]
+
+    def __str__(self):
+        return str(self.source)

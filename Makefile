@@ -36,9 +36,7 @@ run: demo
 	@echo ""
 	@echo "Sahifa is running on http://$(HOST):$(PORT)/"
 	@echo "  English:   http://$(HOST):$(PORT)/en/"
-	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
-	@echo "  Journalist account: journalist / sahifa-journalist-demo"
-	@echo "  Editor account:     editor / sahifa-editor-demo"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/  (demo accounts printed above)"
 	@echo ""
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -316,7 +316,7 @@ def draw_photo(seed: int, width: int = 1200, height: int = 800) -> bytes:
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / height
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     sun_x, sun_y, radius = rng.randint(200, width - 200), rng.randint(120, 300), rng.randint(60, 110)
     draw.ellipse([sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius], fill=(250, 235, 200))
     for layer in range(3):

@@ -122,9 +122,7 @@ def image_upload_to(instance, filename: str) -> str:
 
 
 class Image(models.Model):
-    file = models.ImageField(
-        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
-    )
+    file = models.ImageField(_("file"), upload_to=image_upload_to, width_field="width", height_field="height")
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     caption = models.CharField(
@@ -210,9 +208,7 @@ class Article(models.Model):
         help_text=_("The story's address. Filled from the headline; Arabic letters are kept."),
     )
     body = SanitizedHTMLField(_("body"), blank=True)
-    section = models.ForeignKey(
-        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
-    )
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles")
     lead_image = models.ForeignKey(
         Image,
         verbose_name=_("lead image"),
@@ -254,9 +250,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
@@ -300,9 +294,7 @@ class Article(models.Model):
 class Byline(models.Model):
     """One name on a story's byline, in order: a staff author or free text («وكالات»)."""
 
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines"
-    )
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(
         Author,
         verbose_name=_("author"),
@@ -351,12 +343,8 @@ class CitedSource(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="cited_sources"
     )
-    source = models.ForeignKey(
-        Agency, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
-    )
-    url = models.URLField(
-        _("link to the original report"), blank=True, max_length=500
-    )
+    source = models.ForeignKey(Agency, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    url = models.URLField(_("link to the original report"), blank=True, max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -56,11 +56,7 @@ class FilteredListView(PublicArticlesMixin, ListView):
 
     def get_queryset(self):
         self.subject = self.get_subject()
-        return (
-            self.get_base_queryset()
-            .filter(**{self.subject_filter: self.subject})
-            .order_by("-published_at", "-pk")
-        )
+        return self.get_base_queryset().filter(**{self.subject_filter: self.subject}).order_by("-published_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

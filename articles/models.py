@@ -99,6 +99,11 @@ class Tag(TagBase):
     def get_absolute_url(self):
         return reverse("articles:tag-detail", kwargs={"slug": self.slug})
 
+    def slugify(self, tag, i=None):
+        # A name made only of punctuation («؟؟») slugifies to nothing; slugs are never empty.
+        slug = super().slugify(tag) or "tag"
+        return f"{slug}_{i}" if i is not None else slug
+
 
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-urlpatterns = i18n_patterns(
+urlpatterns = [
+    # The admin is not language-prefixed: it is always Arabic (articles.middleware).
     path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

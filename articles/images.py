@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
-from PIL import ImageOps, IptcImagePlugin, UnidentifiedImageError
+from PIL import ImageOps, IptcImagePlugin
 
 # The formats we decode. SVG and everything else is refused before Pillow sees it.
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "AVIF")

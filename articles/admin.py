@@ -12,6 +12,10 @@ from .models import Agency, Article, Author, Byline, CitedSource, Image, Section
 
 THUMBNAIL_WIDTH = 80
 
+# Links typed without a scheme are read as https (Django 6 default); saying so also
+# avoids Django 5.2's deprecation warning on every form with a URL field.
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
 
 class DirectionalInputsMixin:
     """Arabic inputs type right to left and English ones left to right, whatever the admin language."""
@@ -61,6 +65,7 @@ class AuthorAdmin(TranslatedAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(TranslatedAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ("name", "name_en", "slug", "website")
     search_fields = ("name_ar", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -126,6 +131,7 @@ class BylineInline(admin.TabularInline):
 
 class CitedSourceInline(admin.TabularInline):
     model = CitedSource
+    formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
     fields = ("position", "source", "url")

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -96,10 +96,19 @@ def article_create(
             setattr(article, f"{name}_{language}", value)
     article_save(article=article, by=by)
     if tags:
-        article.tags.set(list(tags))
+        article_set_tags(article=article, tags=tags)
     article_set_bylines(article=article, bylines=bylines)
     article_set_sources(article=article, sources=sources)
     return article
+
+
+@transaction.atomic
+def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
+    # modeltranslation rewrites taggit's lookups by name into the active language, so under
+    # /en/ an existing Arabic tag is not found and creating it again breaks its unique name.
+    # Tags are typed by their default-language (Arabic) name whatever the page's language.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        article.tags.set(list(tags))
 
 
 @transaction.atomic

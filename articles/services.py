@@ -36,9 +36,15 @@ def article_fill_slugs(*, article: Article) -> None:
             setattr(article, slug_field, _unique_slug(text=headline, field=slug_field, exclude_pk=article.pk))
 
 
+def publication_time(*, status: str | None, published_at: datetime | None) -> datetime | None:
+    """When a story goes public: its own time, or now when it is published without one."""
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return timezone.now()
+    return published_at
+
+
 def _stamp_publication(article: Article) -> None:
-    if article.status == Article.Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+    article.published_at = publication_time(status=article.status, published_at=article.published_at)
 
 
 @transaction.atomic

@@ -1,0 +1,60 @@
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone, translation
+
+# Every test that cares about time runs at this moment (a Wednesday morning in Riyadh).
+REFERENCE_TIME = datetime(2024, 12, 11, 10, 30, tzinfo=ZoneInfo("Asia/Riyadh"))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads go to a throwaway directory, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _static_storage(settings):
+    # `make test` runs collectstatic first, so pages render with the production manifest
+    # storage. A bare `pytest` without collected files falls back to plain storage instead of
+    # failing every page on a missing manifest.
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher takes half a second per password by design; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _arabic():
+    """Arabic is the site's default language; tests start in it like a reader's request does."""
+    with translation.override("ar"):
+        yield
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """Freeze the clock at REFERENCE_TIME for the code under test and return it."""
+    monkeypatch.setattr(timezone, "now", lambda: REFERENCE_TIME.astimezone(UTC))
+    return REFERENCE_TIME
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    # No password: tests log in with force_login.
+    return django_user_model.objects.create_superuser(username="rania", email="rania@example.com", password=None)
+
+
+@pytest.fixture
+def staff_client(client, superuser):
+    client.force_login(superuser)
+    return client

@@ -1,0 +1,135 @@
+"""Plain functions that build newsroom content the way the application does (through services)."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+
+from articles import services
+from articles.models import Agency, Author, Section
+
+from .conftest import REFERENCE_TIME
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, color=(24, 62, 94)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def jpeg_upload(name: str = "photo.jpg", width: int = 64, height: int = 48) -> ContentFile:
+    return ContentFile(jpeg_bytes(width, height), name=name)
+
+
+def make_section(*, name: str = "سياسة", name_en: str = "Politics", slug: str | None = None, position: int = 0):
+    n = _next()
+    return Section.objects.create(name_ar=name, name_en=name_en, slug=slug or f"{name}-{n}", position=position)
+
+
+def make_author(*, name: str = "ليلى حداد", name_en: str = "Layla Haddad", slug: str | None = None, user=None):
+    n = _next()
+    return Author.objects.create(name_ar=name, name_en=name_en, slug=slug or f"{name.replace(' ', '-')}-{n}", user=user)
+
+
+def make_agency(*, name: str = "رويترز", name_en: str = "Reuters", slug: str | None = None):
+    n = _next()
+    return Agency.objects.create(name_ar=name, name_en=name_en, slug=slug or f"agency-{n}")
+
+
+def make_image(
+    *,
+    alt_text: str = "طاولة اجتماعات طويلة يجلس حولها مسؤولون",
+    caption: str = "وزراء الخارجية خلال الجلسة الافتتاحية في عمّان",
+    credit=None,
+    name: str = "photo.jpg",
+    width: int = 64,
+    height: int = 48,
+    by=None,
+    translations=None,
+):
+    return services.image_create(
+        file=jpeg_upload(name, width, height),
+        alt_text=alt_text,
+        caption=caption,
+        credit=credit,
+        by=by,
+        translations=translations,
+    )
+
+
+def make_article(
+    *,
+    headline: str | None = None,
+    section=None,
+    body: str = "<p>افتتح الوزراء اجتماعاً تشاورياً في عمّان.</p>",
+    dek: str = "",
+    publish: bool = True,
+    published_at=None,
+    tags=(),
+    bylines=(),
+    sources=(),
+    lead_image=None,
+    english: dict | None = None,
+    by=None,
+):
+    """A story; published an hour before the reference time unless told otherwise."""
+    if headline is None:
+        headline = f"خبر رقم {_next()} عن الاجتماع"
+    if section is None:
+        section = make_section()
+    if publish and published_at is None:
+        published_at = REFERENCE_TIME - timedelta(hours=1)
+    return services.article_create(
+        headline=headline,
+        section=section,
+        body=body,
+        dek=dek,
+        publish=publish,
+        publish_at=published_at,
+        tags=tags,
+        bylines=[
+            services.BylineInput(author=a) if isinstance(a, Author) else services.BylineInput(text=a) for a in bylines
+        ],
+        sources=[services.SourceInput(source=s) for s in sources],
+        lead_image=lead_image,
+        translations={"en": english} if english else None,
+        by=by,
+    )
+
+
+def make_rich_articles(count: int, *, section=None, authors=None, sources=None, credit=None, start=REFERENCE_TIME):
+    """``count`` published, translated stories, each with a credited lead image, three tags,
+    two or three bylines and two sources.
+
+    Pass the same section, authors, sources and credit to add more stories to the same pages:
+    query-budget tests compare a page with few stories against the same page with many.
+    """
+    section = section or make_section()
+    credit = credit or make_agency(name="فرانس برس", name_en="AFP")
+    authors = authors or [make_author(name="سامر العلي", name_en="Samer Al-Ali"), make_author()]
+    sources = sources or [make_agency(name="بلومبيرغ", name_en="Bloomberg"), make_agency(name="NBC News")]
+    stories = []
+    for _ in range(count):
+        n = _next()
+        stories.append(
+            make_article(
+                headline=f"قصة رقم {n} عن الاقتصاد",
+                dek="سطر تمهيدي قصير.",
+                section=section,
+                published_at=start - timedelta(minutes=n),
+                tags=["الاقتصاد", "الشرق الأوسط", f"وسم {n}"],
+                bylines=[*authors, "وكالات"] if n % 2 else authors,
+                sources=sources,
+                lead_image=make_image(credit=credit),
+                english={"headline": f"Story number {n} on the economy", "dek": "A short dek."},
+            )
+        )
+    return stories

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agency, Article, Author, Image, Section, Tag
+from .models import Agency, Article, Author, Image, Placement, Section, Tag
 
 # Arabic is the default language and always required; English is optional.
 
@@ -39,3 +39,8 @@ class AuthorTranslationOptions(TranslationOptions):
 class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
     required_languages = ("ar",)
+
+
+@register(Placement)
+class PlacementTranslationOptions(TranslationOptions):
+    fields = ("caption_override",)

@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
+from .layout import body_blocks
 from .models import Agency, Article, Author, Section, Tag
 
 
@@ -102,6 +103,11 @@ class ArticleDetailView(DetailView):
             return queryset.get(slug=self.kwargs["slug"])
         except Article.DoesNotExist as exc:
             raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["body_blocks"], context["gallery"] = body_blocks(self.object.body, self.object.placements.all())
+        return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -11,8 +11,9 @@ REFERENCE_TIME = datetime(2024, 12, 11, 10, 30, tzinfo=ZoneInfo("Asia/Riyadh"))
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads go to a throwaway directory, never into the project's media/."""
+    """Uploads go to throwaway directories, never into the project's media/ or media_private/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "media_private"
     return settings.MEDIA_ROOT
 
 

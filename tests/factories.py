@@ -44,17 +44,23 @@ def make_agency(*, name: str = "رويترز", name_en: str = "Reuters", slug: s
     return Agency.objects.create(name_ar=name, name_en=name_en, slug=slug or f"agency-{n}")
 
 
+_AGENCY = object()
+
+
 def make_image(
     *,
     alt_text: str = "طاولة اجتماعات طويلة يجلس حولها مسؤولون",
     caption: str = "وزراء الخارجية خلال الجلسة الافتتاحية في عمّان",
-    credit=None,
+    credit=_AGENCY,
     name: str = "photo.jpg",
     width: int = 64,
     height: int = 48,
     by=None,
     translations=None,
 ):
+    """A credited photo with alt text (what a story needs to be published); ``credit=None`` for none."""
+    if credit is _AGENCY:
+        credit = make_agency()
     return services.image_create(
         file=jpeg_upload(name, width, height),
         alt_text=alt_text,

@@ -31,6 +31,10 @@ from .models import (
 
 THUMBNAIL_WIDTH = 80
 
+admin.site.site_header = _("Sahifa newsroom")
+admin.site.site_title = _("Sahifa")
+admin.site.index_title = _("The desk")
+
 # Links typed without a scheme are read as https (Django 6 default); saying so also
 # avoids Django 5.2's deprecation warning on every form with a URL field.
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}

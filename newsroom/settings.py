@@ -119,6 +119,9 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
 MODELTRANSLATION_LANGUAGES = ("ar", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar",)
+# The admin's language tabs need jQuery UI; modeltranslation would load it from a CDN.
+# It is self-hosted (npm jquery-ui, MIT) so the admin works offline and under a strict CSP.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Tags: the Arabic comma separates tags like ",", and slugs keep Arabic letters.
 TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"

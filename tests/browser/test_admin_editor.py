@@ -287,16 +287,6 @@ def test_editor_direction_follows_the_field_not_the_admin(newsroom, site, browse
         assert where["quote"][end] == 0, f"{language}: a quote rule on the {end}: {where}"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "App bug: modeltranslation's tabbed admin loads jQuery UI from ajax.googleapis.com "
-        "(its default JQUERY_UI_URL); offline, behind a firewall or under a strict CSP it "
-        "fails, the language tabs never form and the page throws 'tabsContainer.tabs is not "
-        "a function'. Serve jQuery UI from the project's static files."
-    ),
-    raises=AssertionError,
-    strict=False,
-)
 def test_article_form_loads_its_scripts_from_this_site_and_forms_language_tabs(newsroom, site, browser, wait):
     from selenium.webdriver.common.by import By
 

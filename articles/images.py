@@ -217,6 +217,10 @@ def open_for_rendering(data: bytes, target_width: int) -> PILImage.Image:
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    if image.width > target_width:
+        # Resize once to the largest rendition; every smaller one is made from this copy.
+        height = max(1, round(image.height * target_width / image.width))
+        image = image.resize((target_width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
     return image
 
 

@@ -400,7 +400,9 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     headline = models.CharField(_("headline"), max_length=250)
     dek = models.TextField(
@@ -456,7 +458,9 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "unpublished"]), name="article_status_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",

@@ -172,7 +172,7 @@ def article_publish(*, article: Article, by=None, at: datetime | None = None) ->
 
 @transaction.atomic
 def article_unpublish(*, article: Article, by=None) -> Article:
-    article.status = Article.Status.DRAFT
+    article.status = Article.Status.UNPUBLISHED
     return article_save(article=article, by=by)
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -449,6 +449,24 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="created_articles",
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("The story cannot be published before this time, whoever tries."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Goes up by one on every save; stops lost edits.")
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -457,7 +475,15 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", _("Can publish, schedule, unpublish and edit any story")),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(embargo_until__isnull=True) | Q(published_at__gte=F("embargo_until")),
+                name="article_not_before_embargo",
+                violation_error_message=_("The story is under embargo: it cannot be published before the embargo ends."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "review", "published", "unpublished"]), name="article_status_valid"
             ),
@@ -613,3 +639,30 @@ class Placement(models.Model):
     @property
     def caption(self) -> str:
         return self.caption_override or self.image.caption
+
+
+class Correction(models.Model):
+    """A dated correction note shown to readers under a published story («تصحيح»)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(_("correction"), help_text=_("What was wrong and what is correct now."))
+    created_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.note[:80]

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agency, Article, Author, Image, Placement, Section, Tag
+from .models import Agency, Article, Author, Correction, Image, Placement, Section, Tag
 
 # Arabic is the default language and always required; English is optional.
 
@@ -44,3 +44,9 @@ class TagTranslationOptions(TranslationOptions):
 @register(Placement)
 class PlacementTranslationOptions(TranslationOptions):
     fields = ("caption_override",)
+
+
+@register(Correction)
+class CorrectionTranslationOptions(TranslationOptions):
+    fields = ("note",)
+    required_languages = ("ar",)

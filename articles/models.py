@@ -480,9 +480,11 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(embargo_until__isnull=True) | Q(published_at__gte=F("embargo_until")),
+                condition=~Q(status="published")
+                | Q(embargo_until__isnull=True)
+                | Q(published_at__gte=F("embargo_until")),
                 name="article_not_before_embargo",
-                violation_error_message=_("The story is under embargo: it cannot be published before the embargo ends."),
+                violation_error_message=_("The story is under embargo: it cannot be published before it ends."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "review", "published", "unpublished"]), name="article_status_valid"

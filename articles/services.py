@@ -7,17 +7,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import images
+from . import images, permissions
 from .arabic import normalize
 from .models import (
     RENDITION_RATIOS,
@@ -28,6 +30,7 @@ from .models import (
     Author,
     Byline,
     CitedSource,
+    Correction,
     CreditSuggestion,
     Image,
     image_upload_to,
@@ -65,22 +68,78 @@ def _stamp_publication(article: Article) -> None:
     article.published_at = publication_time(status=article.status, published_at=article.published_at)
 
 
+class EditConflict(ValidationError):
+    """Someone else saved the story since this editor opened it."""
+
+
+def _conflict_message(current: Article) -> str:
+    who = (
+        current.updated_by.get_full_name() or current.updated_by.get_username() if current.updated_by else _("someone")
+    )
+    when = date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+    return _(
+        "%(who)s changed this story at %(when)s, after you opened it. Your text is kept below: "
+        "compare it with theirs, then save again to replace their version."
+    ) % {"who": who, "when": when}
+
+
+def article_check_version(*, article: Article, expected_version: int | None) -> None:
+    """Refuse a save based on an outdated copy of the story (optimistic locking)."""
+    if article.pk is None or expected_version is None:
+        return
+    current = Article.objects.select_related("updated_by").filter(pk=article.pk).first()
+    if current is not None and current.version != expected_version:
+        raise EditConflict(_conflict_message(current), code="edit_conflict")
+
+
 @transaction.atomic
-def article_save(*, article: Article, by=None, check_images: bool = True) -> Article:
+def article_save(
+    *, article: Article, by=None, check_images: bool = True, expected_version: int | None = None
+) -> Article:
     """Validate and save a story written in the admin or elsewhere.
 
-    A published story's photos must all have a credit and alt text. The admin checks
+    Asks the permission policy first (``by`` None is the system itself), refuses a
+    save based on an outdated copy (``expected_version``), and records a revision.
+    A published story's photos must all have a credit and alt text; the admin checks
     that in its forms (where the new photo rows are known) and passes ``check_images=False``.
     """
-    if article.pk is None and by is not None and by.is_authenticated:
-        article.created_by = by
+    user = by if by is not None and by.is_authenticated else None
+    previous = Article.objects.select_for_update().filter(pk=article.pk).first() if article.pk else None
+    permissions.check_article_write(user=user, article=article, previous=previous)
+    if previous is not None and expected_version is not None and previous.version != expected_version:
+        raise EditConflict(_conflict_message(previous), code="edit_conflict")
+    if article.pk is None and user is not None:
+        article.created_by = user
+    article.updated_by = user or article.updated_by
+    article.version = previous.version + 1 if previous is not None else 1
     article_fill_slugs(article=article)
     _stamp_publication(article)
     if check_images:
         article_check_publishable(article=article)
     article.full_clean()
-    article.save()
+    with reversion.create_revision():
+        article.save()
+        if user is not None:
+            reversion.set_user(user)
     return article
+
+
+@transaction.atomic
+def article_add_correction(*, article: Article, note: str, by=None, translations=None) -> Correction:
+    """Add a dated correction to a published story; its «dateModified» moves with it."""
+    user = by if by is not None and by.is_authenticated else None
+    if user is not None and not permissions.is_editor(user):
+        raise PermissionDenied(_("Only editors can add corrections."))
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError(_("Corrections are for published stories."), code="not_published")
+    correction = Correction(article=article, note_ar=note, created_by=user)
+    for language, values in (translations or {}).items():
+        for name, value in values.items():
+            setattr(correction, f"{name}_{language}", value)
+    correction.full_clean()
+    correction.save()
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    return correction
 
 
 @dataclass(frozen=True)

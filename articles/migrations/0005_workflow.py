@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('embargo_until__isnull', True), ('published_at__gte', models.F('embargo_until')), _connector='OR'), name='article_not_before_embargo', violation_error_message='The story is under embargo: it cannot be published before the embargo ends.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('embargo_until__isnull', True), ('published_at__gte', models.F('embargo_until')), _connector='OR'), name='article_not_before_embargo', violation_error_message='The story is under embargo: it cannot be published before it ends.'),
         ),
         migrations.AddField(
             model_name='correction',

@@ -1,19 +1,26 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from . import images, reports, services
+from . import desk, history, images, permissions, presence, preview, reports, services
+from .admin_site import STASH_COOKIE, take_stash
 from .arabic import normalize
 from .models import (
     Agency,
@@ -22,6 +29,7 @@ from .models import (
     Author,
     Byline,
     CitedSource,
+    Correction,
     CreditSuggestion,
     Image,
     Placement,
@@ -31,9 +39,6 @@ from .models import (
 
 THUMBNAIL_WIDTH = 80
 
-admin.site.site_header = _("Sahifa newsroom")
-admin.site.site_title = _("Sahifa")
-admin.site.index_title = _("The desk")
 
 # Links typed without a scheme are read as https (Django 6 default); saying so also
 # avoids Django 5.2's deprecation warning on every form with a URL field.
@@ -435,8 +440,23 @@ class PlacementInline(TranslationTabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The version the writer started from: a save based on an outdated copy is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "expected_version" not in self.initial:
+            self.initial["expected_version"] = self.instance.version
+
     def clean(self):
         cleaned_data = super().clean()
+        try:
+            services.article_check_version(article=self.instance, expected_version=cleaned_data.get("expected_version"))
+        except services.EditConflict as conflict:
+            # Keep the writer's text on the page; a second save replaces the other version knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = self.instance.version
+            raise forms.ValidationError(conflict.messages) from conflict
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -452,30 +472,110 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class CorrectionInline(TranslationTabularInline):
+    model = Correction
+    extra = 0
+    fields = ("note", "created_at")
+    readonly_fields = ("created_at",)
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a published correction stays as readers saw it
+
+
+class DeskFilter(admin.SimpleListFilter):
+    title = _("desk")
+    parameter_name = "desk"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("today", _("Scheduled for today")),
+            ("24h", _("Published in the last 24 hours")),
+            ("mine", _("My drafts")),
+            ("embargo", _("Embargoes lifting within 24 hours")),
+        )
+
+    def queryset(self, request, queryset):
+        return desk.desk_filter(queryset, self.value(), user=request.user) if self.value() else queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(TranslatedAdmin):
+class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     list_display = ("thumb", "headline", "section", "status", "published_at", "byline_names", "tag_names")
     list_display_links = ("thumb", "headline")
-    list_filter = ("status", "section", "published_at")
+    list_filter = ("status", DeskFilter, "section", "published_at")
     list_select_related = ("section", "lead_image")
     search_fields = ("headline_ar", "headline_en", "dek_ar", "dek_en")
     date_hierarchy = "published_at"
     autocomplete_fields = ("section", "lead_image")
     prepopulated_fields = {"slug_ar": ("headline_ar",), "slug_en": ("headline_en",)}
-    readonly_fields = ("lead_thumb", "created_by", "created_at", "updated_at")
-    inlines = (BylineInline, CitedSourceInline, PlacementInline)
+    readonly_fields = ("lead_thumb", "created_by", "created_at", "updated_by", "updated_at", "share_link")
+    inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
-        (None, {"fields": ("headline", "dek", "slug", "body")}),
+        (None, {"fields": ("headline", "dek", "slug", "body", "expected_version")}),
         (_("Placement"), {"fields": ("section", "tags", "lead_image", "lead_thumb")}),
-        (_("Publication"), {"fields": ("status", "published_at")}),
-        (_("Record"), {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_at")}),
+        (_("Publication"), {"fields": ("status", "published_at", "embargo_until", "share_link")}),
+        (
+            _("Record"),
+            {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")},
+        ),
     )
 
     class Media:
-        js = ("admin-extra/tag-suggest.js",)
+        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js")
         css = {"all": ("admin-extra/admin.css",)}
+
+    # --- Who may do what (articles.permissions is the policy; these apply it to each view) ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not permissions.is_editor(request.user):
+            fields = (*fields, *permissions.EDITOR_ONLY_FIELDS)
+        return fields
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or obj.status != Article.Status.PUBLISHED or not permissions.is_editor(request.user):
+            inlines = [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not permissions.is_editor(request.user):
+            # A journalist's form offers draft and review only; a forged value fails validation.
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if value in permissions.JOURNALIST_STATUSES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    # --- Lists and the form ---
 
     def get_queryset(self, request):
         return (
@@ -486,6 +586,26 @@ class ArticleAdmin(TranslatedAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             )
         )
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/heartbeat/",
+                self.admin_site.admin_view(self.heartbeat_view),
+                name="%s_%s_heartbeat" % info,
+            ),
+            path(
+                "<path:object_id>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name="%s_%s_share" % info,
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="%s_%s_compare" % info,
+            ),
+        ] + super().get_urls()
 
     @admin.display(description=_("photo"))
     def thumb(self, obj):
@@ -507,17 +627,157 @@ class ArticleAdmin(TranslatedAdmin):
     def tag_names(self, obj):
         return "، ".join(tag.name for tag in obj.tags.all())
 
+    @admin.display(description=_("preview link for outside readers"))
+    def share_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<button type="submit" form="share-form" class="button">{}</button>',
+            gettext("Create a preview link"),
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags":
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
         return field
 
-    def save_model(self, request, obj, form, change):
-        # The photo rules were checked by the form and the photo formset above.
-        services.article_save(article=obj, by=request.user, check_images=False)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        restored = getattr(request, "_restored_text", None)
+        if restored is None:
+            return form
+        # Text kept from a session that expired mid-edit becomes the form's starting values.
+        initial = {name: restored.get(name) for name in restored if name in form.base_fields}
 
-    @admin.action(description=_("Publish the selected stories"), permissions=["change"])
+        class RestoredForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
+                super().__init__(*args, **kwargs)
+
+        return RestoredForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if request.method == "GET":
+            restored = take_stash(request)
+            if restored is not None:
+                request._restored_text = restored
+                self.message_user(
+                    request,
+                    gettext(
+                        "Your session had expired; the text you were saving is back in the form. Check it and save."
+                    ),
+                    messages.WARNING,
+                )
+        if object_id:
+            extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
+            extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
+            extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(request, "_restored_text", None) is not None:
+            response.delete_cookie(STASH_COOKIE, path=request.path)
+        return response
+
+    def heartbeat_view(self, request, object_id):
+        """The change form calls this while it is open: «someone else is editing this story»."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        presence.mark_editing(article_id=article.pk, user=request.user)
+        others = presence.others_editing(article_id=article.pk, user=request.user)
+        response = JsonResponse({"others": others})
+        add_never_cache_headers(response)
+        return response
+
+    def share_view(self, request, object_id):
+        """Editors create a signed, expiring link to preview the story outside the newsroom."""
+        article = self.get_object(request, object_id)
+        if request.method != "POST" or article is None or not permissions.is_editor(request.user):
+            raise PermissionDenied
+        url = request.build_absolute_uri(preview.share_url(article=article))
+        self.message_user(
+            request,
+            format_html(
+                "{} <a href='{}'>{}</a>",
+                gettext("Preview link, valid for %(hours)d hours:") % {"hours": preview.link_hours()},
+                url,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(
+            Version.objects.get_for_object_reference(Article, unquote(object_id))
+            .select_related("revision", "revision__user")
+            .order_by("-revision__date_created")
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "versions": versions,
+            "can_restore": permissions.is_editor(request.user),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object_reference(Article, article.pk).select_related("revision")
+        try:
+            old = versions.get(pk=request.GET.get("old"))
+            new = versions.get(pk=request.GET.get("new"))
+        except (Version.DoesNotExist, ValueError):
+            self.message_user(request, gettext("Choose two saved versions to compare."), messages.ERROR)
+            return redirect("admin:articles_article_history", article.pk)
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Changes to «%(story)s»") % {"story": article},
+            "opts": self.model._meta,
+            "original": article,
+            "old": old,
+            "new": new,
+            "differences": history.compare_versions(old, new),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def save_model(self, request, obj, form, change):
+        # The photo rules and the version were checked by the form and the photo formset above;
+        # the service checks the version again under a row lock (two saves at the same moment).
+        services.article_save(
+            article=obj,
+            by=request.user,
+            check_images=False,
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction_form in formset.extra_forms:
+            if correction_form.has_changed() and not correction_form.cleaned_data.get("DELETE"):
+                data = correction_form.cleaned_data
+                services.article_add_correction(
+                    article=form.instance,
+                    note=data["note_ar"],
+                    by=request.user,
+                    translations={"en": {"note": data.get("note_en") or ""}},
+                )
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, by=request.user)
+
+    @admin.action(description=_("Publish the selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         count = 0
         for article in queryset:
@@ -533,7 +793,7 @@ class ArticleAdmin(TranslatedAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unpublish the selected stories"), permissions=["change"])
+    @admin.action(description=_("Unpublish the selected stories"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         count = 0
         for article in queryset:

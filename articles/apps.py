@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,27 @@ class ArticlesConfig(AppConfig):
         from .converters import UnicodeSlugConverter
 
         register_converter(UnicodeSlugConverter, "uslug")
+        self.register_history()
+
+    def register_history(self):
+        """Every save of a story records a revision with its relations, in both languages.
+
+        ``version`` is left out so restoring an old revision never rewinds the lost-edit counter.
+        """
+        import reversion
+
+        from .models import Article, Byline, CitedSource, Correction, Placement, TaggedArticle
+
+        for model in (Byline, CitedSource, Placement, TaggedArticle, Correction):
+            if not reversion.is_registered(model):
+                reversion.register(model)
+        if not reversion.is_registered(Article):
+            reversion.register(
+                Article,
+                follow=("bylines", "cited_sources", "placements", "tagged_items", "corrections"),
+                exclude=("version",),
+            )
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "articles.admin_site.NewsroomAdminSite"

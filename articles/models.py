@@ -394,6 +394,7 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
             models.Prefetch("cited_sources", queryset=CitedSource.objects.select_related("source")),
             models.Prefetch("placements", queryset=Placement.objects.select_related("image", "image__credit")),
+            "corrections",
         )
 
 

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import images, permissions
+from . import images, permissions, search
 from .arabic import normalize
 from .models import (
     RENDITION_RATIOS,
@@ -33,6 +33,8 @@ from .models import (
     Correction,
     CreditSuggestion,
     Image,
+    SearchDocument,
+    Tag,
     image_upload_to,
 )
 
@@ -121,7 +123,17 @@ def article_save(
         article.save()
         if user is not None:
             reversion.set_user(user)
+    article_refresh_search(article=article)
     return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article, by=None) -> None:
+    """Delete a story (editors only). Its saved revisions stay, so it can be recovered."""
+    user = by if by is not None and by.is_authenticated else None
+    if user is not None and not permissions.is_editor(user):
+        raise PermissionDenied(_("Only editors can delete stories."))
+    article.delete()
 
 
 @transaction.atomic
@@ -198,6 +210,7 @@ def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
     # Tags are typed by their default-language (Arabic) name whatever the page's language.
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
         article.tags.set(list(tags))
+    article_refresh_search(article=article)
 
 
 @transaction.atomic
@@ -207,6 +220,7 @@ def article_set_bylines(*, article: Article, bylines: Sequence[BylineInput]) -> 
         byline = Byline(article=article, author=item.author, text=item.text, position=position)
         byline.full_clean()
         byline.save()
+    article_refresh_search(article=article)
 
 
 @transaction.atomic
@@ -216,6 +230,7 @@ def article_set_sources(*, article: Article, sources: Sequence[SourceInput]) -> 
         cited = CitedSource(article=article, source=item.source, url=item.url, position=position)
         cited.full_clean()
         cited.save()
+    article_refresh_search(article=article)
 
 
 @transaction.atomic
@@ -233,6 +248,53 @@ def article_publish(*, article: Article, by=None, at: datetime | None = None) ->
 def article_unpublish(*, article: Article, by=None) -> Article:
     article.status = Article.Status.UNPUBLISHED
     return article_save(article=article, by=by)
+
+
+def _translated(obj, field: str, language: str) -> str:
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_ar", "") or ""
+
+
+@transaction.atomic
+def article_refresh_search(*, article: Article) -> None:
+    """Bring the story's search documents up to date, in the caller's transaction.
+
+    A published story (scheduled ones too: readers' searches still pass through published())
+    has a document in Arabic and, when translated, in English; any other story has none.
+    Called by every service that changes what a story says; the admin calls it once more
+    after its inlines are saved. Deleting a story deletes its documents (cascade; on SQLite
+    the FTS5 triggers follow).
+    """
+    if article.pk is None:
+        return
+    wanted = {}
+    if article.status == Article.Status.PUBLISHED:
+        # Fresh queries, never a prefetch cache that the admin's inlines may have outdated.
+        tags = list(Tag.objects.filter(tagged_articles__content_object=article))
+        bylines = list(Byline.objects.filter(article=article).select_related("author"))
+        sources = list(CitedSource.objects.filter(article=article).select_related("source"))
+        for language, _name in settings.LANGUAGES:
+            if not article.has_translation(language):
+                continue
+            names = [_translated(tag, "name", language) for tag in tags]
+            names += [_translated(b.author, "name", language) if b.author_id else b.text for b in bylines]
+            names += [_translated(cited.source, "name", language) for cited in sources]
+            wanted[language] = search.document_texts(
+                headline=getattr(article, f"headline_{language}") or "",
+                dek=getattr(article, f"dek_{language}") or "",
+                body=getattr(article, f"body_{language}") or "",
+                names=names,
+            )
+    existing = {document.language: document for document in SearchDocument.objects.filter(article=article)}
+    stale = [document.pk for language, document in existing.items() if language not in wanted]
+    if stale:
+        SearchDocument.objects.filter(pk__in=stale).delete()
+    for language, (headline, body) in wanted.items():
+        document = existing.get(language)
+        if document is None:
+            SearchDocument.objects.create(article=article, language=language, headline=headline, body=body)
+        elif (document.headline, document.body) != (headline, body):
+            document.headline, document.body = headline, body
+            document.save(update_fields=["headline", "body"])
 
 
 def image_articles_using(*, image: Image) -> list[Article]:
@@ -432,7 +494,9 @@ def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, 
     image.format, image.width, image.height = inspected.format, inspected.width, inspected.height
     old_original, old_renditions = (image.file.name if image.pk else ""), _rendition_names(image)
     stored = image.file.storage.save(image_upload_to(image, f"upload{inspected.extension}"), ContentFile(data))
-    image.file.name = stored
+    # Assigning the name (not setting .name on the upload) marks the file as saved, so the
+    # model's save() does not store the upload a second time under another name.
+    image.file = stored
     image.rendition_key = _rendition_key(image)
     try:
         image.full_clean()

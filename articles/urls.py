@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="shared-preview"),
     path("section/<uslug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sources/<uslug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),

@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
+from . import preview
 from .layout import body_blocks
 from .models import Agency, Article, Author, Section, Tag
 
@@ -92,8 +93,8 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        if user.is_authenticated and user.is_staff:
-            # Staff preview drafts and scheduled stories; such pages are never cached.
+        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+            # Newsroom staff preview drafts and scheduled stories; such pages are never cached.
             return Article.objects.in_language(get_language()).for_detail()
         return public_articles().for_detail()
 
@@ -113,6 +114,23 @@ class ArticleDetailView(DetailView):
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_public:
             add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class SharedPreviewView(ArticleDetailView):
+    """A story read through a signed preview link; a tampered or expired link is a 404."""
+
+    def get_object(self, queryset=None):
+        article = preview.article_for_token(self.kwargs["token"])
+        if article is None:
+            raise Http404
+        return article
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
         return response
 
 

@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     # modeltranslation must come before the admin so its tabbed admin and
     # translation fields register first.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with the newsroom's own site (the desk on its home page).
+    "articles.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
+    "axes",
     "django_prose_editor",
     "articles.apps.ArticlesConfig",
 ]
@@ -67,7 +70,31 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling: after 5 failed logins for one username from one address, that pair
+# is locked out for 15 minutes. The database handler is shared by every app server.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HANDLER = os.environ.get("DJANGO_AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+
+# Unsaved text survives an expired session for this long (articles.admin_site).
+ADMIN_STASH_SECONDS = 24 * 60 * 60
+# Presence on the story form: «someone is editing this story» lasts this long without a heartbeat.
+EDITING_PRESENCE_SECONDS = 45
+# Signed preview links for people outside the newsroom expire after this long.
+PREVIEW_LINK_HOURS = int(os.environ.get("DJANGO_PREVIEW_LINK_HOURS", "48"))
 
 ROOT_URLCONF = "newsroom.urls"
 

@@ -642,8 +642,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
         return field
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         restored = getattr(request, "_restored_text", None)
         if restored is None:
             return form

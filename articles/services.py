@@ -183,23 +183,27 @@ def article_create(
     publish: bool = False,
 ) -> Article:
     """Create a story with its relations in one transaction: all of it or nothing."""
-    article = Article(
-        headline_ar=headline,
-        dek_ar=dek,
-        body_ar=body,
-        section=section,
-        lead_image=lead_image,
-        status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-        published_at=publish_at,
-    )
-    for language, fields in (translations or {}).items():
-        for name, value in fields.items():
-            setattr(article, f"{name}_{language}", value)
-    article_save(article=article, by=by)
-    if tags:
-        article_set_tags(article=article, tags=tags)
-    article_set_bylines(article=article, bylines=bylines)
-    article_set_sources(article=article, sources=sources)
+    # One revision for the story and all its relations, recorded when the block ends.
+    with reversion.create_revision():
+        article = Article(
+            headline_ar=headline,
+            dek_ar=dek,
+            body_ar=body,
+            section=section,
+            lead_image=lead_image,
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            published_at=publish_at,
+        )
+        for language, fields in (translations or {}).items():
+            for name, value in fields.items():
+                setattr(article, f"{name}_{language}", value)
+        article_save(article=article, by=by)
+        if tags:
+            article_set_tags(article=article, tags=tags)
+        article_set_bylines(article=article, bylines=bylines)
+        article_set_sources(article=article, sources=sources)
+        if by is not None and by.is_authenticated:
+            reversion.set_user(by)
     return article
 
 

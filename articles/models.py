@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -468,6 +469,33 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Goes up by one on every save; stops lost edits.")
     )
+    # The wire desk (articles/ninjs.py): which agency document the story came from, and which version.
+    wire_uri = models.CharField(
+        _("agency identifier"),
+        max_length=500,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The ninjs uri of the agency document this story was imported from."),
+    )
+    wire_version = models.CharField(_("agency version"), max_length=50, blank=True, default="", editable=False)
+    wire_versioncreated = models.DateTimeField(_("agency version time"), null=True, blank=True, editable=False)
+    wire_image_href = models.CharField(
+        _("agency photo address"),
+        max_length=2000,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Where the agency keeps the story's photo. Photos on the web are never downloaded automatically."),
+    )
+    is_translation_needed = models.BooleanField(
+        _("needs translation"),
+        default=False,
+        help_text=_(
+            "The Arabic fields still hold the agency's English text. Translate them, then untick this box: "
+            "the story cannot be published before."
+        ),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -506,6 +534,12 @@ class Article(models.Model):
                 name="article_slug_en_unique",
                 violation_error_message=_("Another story already uses this English address."),
             ),
+            models.UniqueConstraint(
+                fields=["wire_uri"],
+                condition=Q(wire_uri__gt=""),
+                name="article_wire_uri_unique",
+                violation_error_message=_("Another story was already imported from this agency document."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
@@ -517,6 +551,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.is_translation_needed:
+            raise ValidationError(
+                gettext(
+                    "This story is agency copy whose Arabic text has not been translated yet: "
+                    "translate it and untick «needs translation» before publishing."
+                ),
+                code="translation_needed",
+            )
+
+    @property
+    def is_image_missing(self) -> bool:
+        """An agency photo the wire desk could not read (a web address is never fetched)."""
+        return bool(self.wire_image_href) and self.lead_image_id is None
 
     @property
     def is_public(self) -> bool:

@@ -58,6 +58,13 @@ class DirectionalInputsMixin:
         return field
 
 
+class CatalogueAdminMixin:
+    """Sections, authors, agencies and tags: a saved name refreshes every reader page showing it."""
+
+    def save_model(self, request, obj, form, change):
+        services.catalogue_save(obj=obj)
+
+
 class TranslatedAdmin(DirectionalInputsMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ("admin-extra/admin.css",)}
@@ -76,7 +83,7 @@ def thumbnail(image: Image | None):
 
 
 @admin.register(Section)
-class SectionAdmin(TranslatedAdmin):
+class SectionAdmin(CatalogueAdminMixin, TranslatedAdmin):
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
     search_fields = ("name_ar", "name_en", "slug")
@@ -84,7 +91,7 @@ class SectionAdmin(TranslatedAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(TranslatedAdmin):
+class AuthorAdmin(CatalogueAdminMixin, TranslatedAdmin):
     list_display = ("name", "slug", "user")
     list_select_related = ("user",)
     search_fields = ("name_ar", "name_en", "slug")
@@ -93,7 +100,7 @@ class AuthorAdmin(TranslatedAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(TranslatedAdmin):
+class AgencyAdmin(CatalogueAdminMixin, TranslatedAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ("name", "name_en", "slug", "alias_names", "website")
     search_fields = ("name_ar", "name_en", "slug", "aliases__name")
@@ -124,7 +131,7 @@ class AgencyAdmin(TranslatedAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TranslatedAdmin):
+class TagAdmin(CatalogueAdminMixin, TranslatedAdmin):
     list_display = ("name", "name_en", "slug", "article_count")
     search_fields = ("name_ar", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_ar",)}
@@ -769,6 +776,13 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                     by=request.user,
                     translations={"en": {"note": data.get("note_en") or ""}},
                 )
+
+    def save_related(self, request, form, formsets, change):
+        # Tags (save_m2m) and the byline, source and photo inlines are saved after save_model;
+        # the service indexes the story again and refreshes the pages that show it.
+        services.article_save_related(
+            article=form.instance, save=lambda: super(ArticleAdmin, self).save_related(request, form, formsets, change)
+        )
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj, by=request.user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import images, permissions, search
+from . import images, pagecache, permissions, search
 from .arabic import normalize
 from .models import (
     RENDITION_RATIOS,
@@ -34,6 +34,7 @@ from .models import (
     CreditSuggestion,
     Image,
     SearchDocument,
+    Section,
     Tag,
     image_upload_to,
 )
@@ -119,7 +120,7 @@ def article_save(
     if check_images:
         article_check_publishable(article=article)
     article.full_clean()
-    with reversion.create_revision():
+    with pagecache.ArticleChange(article), reversion.create_revision():
         article.save()
         if user is not None:
             reversion.set_user(user)
@@ -128,11 +129,22 @@ def article_save(
 
 
 @transaction.atomic
+def article_save_related(*, article: Article, save: Callable[[], None]) -> None:
+    """Save a story's relations (tags, bylines, sources, photos) with ``save``, then re-index the
+    story and refresh the reader pages that showed it before or show it now."""
+    with pagecache.ArticleChange(article):
+        save()
+    article_refresh_search(article=article)
+
+
+@transaction.atomic
 def article_delete(*, article: Article, by=None) -> None:
     """Delete a story (editors only). Its saved revisions stay, so it can be recovered."""
     user = by if by is not None and by.is_authenticated else None
     if user is not None and not permissions.is_editor(user):
         raise PermissionDenied(_("Only editors can delete stories."))
+    if settings.PAGE_CACHE_SECONDS > 0:
+        pagecache.bump_on_commit(pagecache.article_keys(article))
     article.delete()
 
 
@@ -151,6 +163,7 @@ def article_add_correction(*, article: Article, note: str, by=None, translations
     correction.full_clean()
     correction.save()
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    _pages_showing(articles=[article])
     return correction
 
 
@@ -212,28 +225,30 @@ def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
     # modeltranslation rewrites taggit's lookups by name into the active language, so under
     # /en/ an existing Arabic tag is not found and creating it again breaks its unique name.
     # Tags are typed by their default-language (Arabic) name whatever the page's language.
-    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), pagecache.ArticleChange(article):
         article.tags.set(list(tags))
     article_refresh_search(article=article)
 
 
 @transaction.atomic
 def article_set_bylines(*, article: Article, bylines: Sequence[BylineInput]) -> None:
-    article.bylines.all().delete()
-    for position, item in enumerate(bylines):
-        byline = Byline(article=article, author=item.author, text=item.text, position=position)
-        byline.full_clean()
-        byline.save()
+    with pagecache.ArticleChange(article):
+        article.bylines.all().delete()
+        for position, item in enumerate(bylines):
+            byline = Byline(article=article, author=item.author, text=item.text, position=position)
+            byline.full_clean()
+            byline.save()
     article_refresh_search(article=article)
 
 
 @transaction.atomic
 def article_set_sources(*, article: Article, sources: Sequence[SourceInput]) -> None:
-    article.cited_sources.all().delete()
-    for position, item in enumerate(sources):
-        cited = CitedSource(article=article, source=item.source, url=item.url, position=position)
-        cited.full_clean()
-        cited.save()
+    with pagecache.ArticleChange(article):
+        article.cited_sources.all().delete()
+        for position, item in enumerate(sources):
+            cited = CitedSource(article=article, source=item.source, url=item.url, position=position)
+            cited.full_clean()
+            cited.save()
     article_refresh_search(article=article)
 
 
@@ -392,6 +407,8 @@ def credit_suggestion_accept(*, suggestion: CreditSuggestion, agency: Agency | N
         agency.save()
     elif suggestion.key not in {normalize(agency.name_ar), normalize(agency.name_en)}:
         agency_add_alias(agency=agency, name=suggestion.text)
+    credited = Q(lead_image__credit_suggestion=suggestion) | Q(placements__image__credit_suggestion=suggestion)
+    _pages_showing(articles=Article.objects.filter(credited).distinct())
     Image.objects.filter(credit_suggestion=suggestion, credit__isnull=True).update(credit=agency)
     Image.objects.filter(credit_suggestion=suggestion).update(credit_suggestion=None)
     suggestion.status = CreditSuggestion.Status.ACCEPTED
@@ -553,6 +570,7 @@ def image_update(*, image: Image) -> Image:
     image.rendition_key = _rendition_key(image)
     image.full_clean()
     image.save()
+    _pages_showing(articles=image_articles_using(image=image))
     if image.rendition_key != old_key:
         image_generate_renditions(image=image)
         transaction.on_commit(lambda: _delete_files(storages["default"], old_renditions))
@@ -561,7 +579,33 @@ def image_update(*, image: Image) -> Image:
 
 @transaction.atomic
 def image_set_credit(*, images_qs, agency: Agency) -> int:
+    using = Article.objects.filter(Q(lead_image__in=images_qs) | Q(placements__image__in=images_qs)).distinct()
+    _pages_showing(articles=list(using))
     return images_qs.update(credit=agency, credit_suggestion=None)
+
+
+def _pages_showing(*, articles) -> None:
+    """Refresh the reader pages that show these stories, once the transaction commits."""
+    if settings.PAGE_CACHE_SECONDS > 0:
+        pagecache.bump_on_commit(pagecache.articles_keys(articles))
+
+
+@transaction.atomic
+def catalogue_save(*, obj) -> None:
+    """Save a section, author, agency or tag and refresh every page that shows its name."""
+    obj.full_clean()
+    obj.save()
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    if isinstance(obj, Section):
+        pagecache.bump_on_commit([pagecache.NAV, f"list:section:{obj.slug}"])
+        return
+    related = {
+        Tag: Q(tags=obj),
+        Author: Q(bylines__author=obj),
+        Agency: Q(cited_sources__source=obj) | Q(lead_image__credit=obj) | Q(placements__image__credit=obj),
+    }[type(obj)]
+    _pages_showing(articles=Article.objects.filter(related).distinct())
 
 
 def article_images(*, article: Article, lead_image: Image | None = None, placed: Iterable[Image] = ()) -> list[Image]:

@@ -1,14 +1,18 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from . import preview
+from . import pagecache, preview, search
 from .layout import body_blocks
 from .models import Agency, Article, Author, Section, Tag
+from .pagecache import CachedPageMixin
 
 
 def public_articles():
@@ -26,9 +30,12 @@ class PublicArticlesMixin:
         return public_articles().for_listing()
 
 
-class HomeView(PublicArticlesMixin, ListView):
+class HomeView(CachedPageMixin, PublicArticlesMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
+
+    def page_dependencies(self):
+        return [pagecache.HOME]
 
     def get_queryset(self):
         return self.get_base_queryset().order_by("-published_at", "-pk")
@@ -45,13 +52,18 @@ class HomeView(PublicArticlesMixin, ListView):
         return context
 
 
-class FilteredListView(PublicArticlesMixin, ListView):
+class FilteredListView(CachedPageMixin, PublicArticlesMixin, ListView):
     """A list of stories belonging to one section, tag, source or author."""
 
     context_object_name = "articles"
     template_name = "articles/article_list.html"
     subject_model = None
     subject_filter = ""
+
+    list_kind = ""
+
+    def page_dependencies(self):
+        return [f"list:{self.list_kind}:{self.kwargs['slug']}"]
 
     def get_subject(self):
         return get_object_or_404(self.subject_model, slug=self.kwargs["slug"])
@@ -64,32 +76,48 @@ class FilteredListView(PublicArticlesMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["subject"] = self.subject
         context["subject_kind"] = self.subject_model._meta.model_name
+        context["feed_url"] = reverse(FEEDS[context["subject_kind"]], kwargs={"slug": self.subject.slug})
         return context
 
 
+FEEDS = {
+    "section": "articles:section-feed",
+    "tag": "articles:tag-feed",
+    "agency": "articles:source-feed",
+    "author": "articles:author-feed",
+}
+
+
 class SectionDetailView(FilteredListView):
+    list_kind = "section"
     subject_model = Section
     subject_filter = "section"
 
 
 class TagDetailView(FilteredListView):
+    list_kind = "tag"
     subject_model = Tag
     subject_filter = "tags"
 
 
 class SourceDetailView(FilteredListView):
+    list_kind = "source"
     subject_model = Agency
     subject_filter = "cited_sources__source"
 
 
 class AuthorDetailView(FilteredListView):
+    list_kind = "author"
     subject_model = Author
     subject_filter = "bylines__author"
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CachedPageMixin, DetailView):
     context_object_name = "article"
     template_name = "articles/article_detail.html"
+
+    def page_dependencies(self):
+        return [f"article:{self.kwargs.get('slug')}"]
 
     def get_queryset(self):
         user = self.request.user
@@ -108,6 +136,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["body_blocks"], context["gallery"] = body_blocks(self.object.body, self.object.placements.all())
+        context["related"] = related_articles(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -121,6 +150,10 @@ class ArticleDetailView(DetailView):
 class SharedPreviewView(ArticleDetailView):
     """A story read through a signed preview link; a tampered or expired link is a 404."""
 
+    def dispatch(self, request, *args, **kwargs):
+        # Never through the page cache: each link is private to whoever holds it.
+        return DetailView.dispatch(self, request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         article = preview.article_for_token(self.kwargs["token"])
         if article is None:
@@ -132,6 +165,68 @@ class SharedPreviewView(ArticleDetailView):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def related_articles(article: Article, limit: int = 4) -> list[Article]:
+    """Public stories sharing the most tags with ``article``, newest first among equals («اقرأ أيضاً»)."""
+    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by for_detail()
+    if not tag_ids:
+        return []
+    return list(
+        public_articles()
+        .for_listing()
+        .filter(tags__in=tag_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared_tags=Count("tags"))
+        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+    )
+
+
+class SearchView(PublicArticlesMixin, ListView):
+    """/search/?q=: public stories in the reader's language, headline matches first, then the newest."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")
+        return search.search_articles(self.get_base_queryset(), self.query, get_language())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        highlighter = search.Highlighter.for_query(self.query)
+        context["results"] = [
+            {
+                "article": article,
+                "headline": highlighter.mark(article.headline),
+                "excerpt": highlighter.excerpt(search.body_text(article.body) or article.dek),
+            }
+            for article in context["articles"]
+        ]
+        context["query"] = self.query.strip()
+        context["has_terms"] = bool(search.query_terms(self.query))
+        return context
+
+
+def robots_txt(request):
+    """Crawlers may read everything public except the admin and search results; both sitemaps listed."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        *(f"Disallow: {path}" for path in _search_paths()),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news-sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _search_paths() -> list[str]:
+    paths = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            paths.append(reverse("articles:search"))
+    return paths
 
 
 def page_not_found(request, exception=None):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "axes",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and Last-Modified for every page, answering conditional GETs with 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.middleware.AdminLanguageMiddleware",
@@ -193,8 +196,34 @@ IMAGE_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMAGE_MAX_UPLOAD_MB", "25"))
 # for smaller files at the cost of slower encoding.
 IMAGE_RENDITION_FORMATS = tuple(env_list("DJANGO_IMAGE_RENDITION_FORMATS", "webp,jpeg"))
 
+# A cache every app process shares (the page cache, presence on the story form, unsaved-text
+# stashes rely on it): files on this machine by default; REDIS_URL for several machines.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
+# Reader pages: whole-page cache for anonymous readers (articles/pagecache.py) and the
+# Cache-Control a CDN sees. PAGE_CACHE_SECONDS=0 turns the page cache off.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
+PUBLIC_S_MAXAGE = int(os.environ.get("DJANGO_PUBLIC_S_MAXAGE", "300"))
+PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "600"))
+
 SITE_NAME = _("Sahifa")
 ARTICLES_PER_PAGE = int(os.environ.get("DJANGO_ARTICLES_PER_PAGE", "12"))
+# The publisher's logo in structured data (a static file, raster as Google News requires).
+SITE_LOGO = os.environ.get("DJANGO_SITE_LOGO", "img/logo.png")
+
+# Dates on Arabic pages (ARABIC.md §Dates): digits "latin" (2024) or "arabic" (٢٠٢٤); month
+# names "standard" (ديسمبر) or "levantine" (كانون الأول). Story pages add the Hijri date.
+DATE_DIGITS = os.environ.get("DJANGO_DATE_DIGITS", "latin")
+DATE_MONTH_NAMES = os.environ.get("DJANGO_DATE_MONTH_NAMES", "standard")
 
 LOGGING = {
     "version": 1,

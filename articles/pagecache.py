@@ -1,0 +1,267 @@
+"""Whole-page cache for anonymous readers, with precise invalidation.
+
+Each cached page names the dependency keys it was built from (known from the URL
+before any query runs: ``list:home``, ``article:<slug>``, ``list:tag:<slug>``, ``nav``…)
+and stores the version token each key had at that moment. A write bumps the tokens
+of exactly the keys it affects, on commit; a page whose tokens no longer match is
+rebuilt. So publishing one story refreshes the home page, its section, its tags,
+sources and authors and its own page, and nothing else.
+
+Scheduled stories need no write to appear: the earliest future publication time is
+kept under ``schedule:next``; pages built before it are stale once it has passed.
+
+A miss on a hot page is rebuilt by one request (a lock in the cache); the others
+get the stale copy if there is one, or wait briefly for the fresh one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+from .models import Article
+
+NAV = "nav"
+ALL = "list:all"
+HOME = "list:home"
+SCHEDULE_KEY = "schedule:next"
+LOCK_SECONDS = 10
+WAIT_FOR_PEER_SECONDS = 2.0
+NOT_SCHEDULED = float("inf")
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _now() -> float:
+    # The same clock as published_at comparisons, so scheduled stories and cached pages agree.
+    return timezone.now().timestamp()
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _dep(key: str) -> str:
+    # Keys carry Arabic slugs; hashed, they suit every cache backend.
+    return "dep:" + hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+@dataclass
+class Entry:
+    content: bytes
+    content_type: str
+    versions: dict[str, str]
+    built_at: float
+
+
+# --- Dependency versions ----------------------------------------------------------
+
+
+def current_versions(keys: Iterable[str]) -> dict[str, str]:
+    cache = _cache()
+    keys = sorted(set(keys))
+    found = cache.get_many([_dep(key) for key in keys])
+    versions, missing = {}, {}
+    for key in keys:
+        token = found.get(_dep(key))
+        if token is None:
+            token = missing[_dep(key)] = _token()
+        versions[key] = token
+    if missing:
+        cache.set_many(missing, timeout=None)
+    return versions
+
+
+def bump(keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if keys:
+        _cache().set_many({_dep(key): _token() for key in keys}, timeout=None)
+
+
+def bump_on_commit(keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if keys:
+        transaction.on_commit(lambda: bump(keys))
+
+
+# --- What a write affects ------------------------------------------------------------
+
+
+def article_keys(article: Article | None) -> set[str]:
+    """The pages that show ``article`` as it is stored now (empty for an unsaved story)."""
+    if article is None or article.pk is None:
+        return set()
+    stored = Article.objects.filter(pk=article.pk).select_related("section").first()
+    if stored is None:
+        return set()
+    keys = {HOME, ALL, f"list:section:{stored.section.slug}"}
+    keys |= {f"article:{slug}" for slug in (stored.slug_ar, stored.slug_en) if slug}
+    keys |= {f"list:tag:{slug}" for slug in stored.tags.values_list("slug", flat=True)}
+    keys |= {f"list:source:{slug}" for slug in stored.cited_sources.values_list("source__slug", flat=True)}
+    keys |= {
+        f"list:author:{slug}"
+        for slug in stored.bylines.filter(author__isnull=False).values_list("author__slug", flat=True)
+    }
+    return keys
+
+
+def articles_keys(articles) -> set[str]:
+    keys: set[str] = set()
+    for article in articles:
+        keys |= article_keys(article)
+    return keys
+
+
+class ArticleChange:
+    """Collects the pages a story showed before a change and shows after it; bumps both on commit.
+
+    with pagecache.ArticleChange(article):
+        ...save the story and its relations...
+    """
+
+    def __init__(self, article: Article):
+        self.article = article
+
+    def __enter__(self):
+        self.enabled = settings.PAGE_CACHE_SECONDS > 0
+        self.before = article_keys(self.article) if self.enabled else set()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None and self.enabled:
+            bump_on_commit(self.before | article_keys(self.article))
+            transaction.on_commit(refresh_schedule)
+        return False
+
+
+def refresh_schedule() -> float:
+    """Remember when the next scheduled story goes public (one indexed query)."""
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    moment = upcoming.timestamp() if upcoming else NOT_SCHEDULED
+    _cache().set(SCHEDULE_KEY, moment, timeout=None)
+    return moment
+
+
+def _next_scheduled() -> float:
+    moment = _cache().get(SCHEDULE_KEY)
+    return refresh_schedule() if moment is None else moment
+
+
+# --- Serving -------------------------------------------------------------------------
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def page_key(request) -> str:
+    path = f"{get_language()}:{request.get_full_path()}"
+    return "page:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+
+
+def _fresh(entry: Entry | None) -> bool:
+    if entry is None:
+        return False
+    if _now() - entry.built_at > settings.PAGE_CACHE_SECONDS:
+        return False
+    next_moment = _next_scheduled()
+    if next_moment <= _now():
+        if entry.built_at < next_moment:
+            return False
+    return current_versions(entry.versions) == entry.versions
+
+
+def _response(entry: Entry, state: str) -> HttpResponse:
+    response = HttpResponse(entry.content, content_type=entry.content_type)
+    response["Content-Language"] = get_language()
+    response["X-Page-Cache"] = state
+    return response
+
+
+def public_cache_headers(response) -> None:
+    """Let a CDN hold reader pages briefly and serve them stale while it refreshes."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_MAX_AGE,
+        s_maxage=settings.PUBLIC_S_MAXAGE,
+        stale_while_revalidate=settings.PUBLIC_STALE_WHILE_REVALIDATE,
+    )
+
+
+def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
+    """Serve a reader page from the cache when fresh, else build it once with ``render()``."""
+    if not is_cacheable_request(request):
+        return render()
+    cache = _cache()
+    key = page_key(request)
+    entry = cache.get(key)
+    if _fresh(entry):
+        return _response(entry, "hit")
+    lock = f"lock:{key}"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        # Someone else is rebuilding this page: serve what we have, or wait for theirs.
+        if entry is not None:
+            return _response(entry, "stale")
+        deadline = time.monotonic() + WAIT_FOR_PEER_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            entry = cache.get(key)
+            if entry is not None:
+                return _response(entry, "wait")
+    try:
+        if _next_scheduled() <= _now():
+            refresh_schedule()
+        built_at = _now()
+        versions = current_versions([NAV, *dependencies])
+        response = render()
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
+            cache.set(
+                key,
+                Entry(response.content, response["Content-Type"], versions, built_at),
+                settings.PAGE_CACHE_SECONDS,
+            )
+        response["X-Page-Cache"] = "miss"
+        return response
+    finally:
+        cache.delete(lock)
+
+
+class CachedPageMixin:
+    """For reader views: the page's dependency keys, and serving through the page cache."""
+
+    def page_dependencies(self) -> list[str]:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        def render():
+            return super(CachedPageMixin, self).dispatch(request, *args, **kwargs)
+
+        response = serve(request, self.page_dependencies(), render)
+        if is_cacheable_request(request) and response.status_code == 200 and not response.has_header("Cache-Control"):
+            public_cache_headers(response)
+        return response

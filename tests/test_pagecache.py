@@ -1,0 +1,176 @@
+"""The reader page cache: served without queries, refreshed exactly where a change shows."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import pagecache, services
+from articles.models import Article
+
+from .conftest import REFERENCE_TIME
+from .factories import make_agency, make_article, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings, now):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a write schedules for after its commit (the tests' transaction never commits)."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def state(response) -> str:
+    return response.headers.get("X-Page-Cache", "")
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
+    story = make_article(headline="خبر مخزن في الذاكرة", tags=["اقتصاد"])
+    first = client.get(story.get_absolute_url())
+    assert state(first) == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(story.get_absolute_url())
+    assert state(second) == "hit"
+    assert second.content == first.content
+    assert "خبر مخزن في الذاكرة" in second.content.decode()
+
+
+def test_reader_pages_set_no_cookie_and_allow_a_cdn_to_keep_them(client):
+    make_article()
+    response = client.get(reverse("articles:home"))
+    assert not response.cookies
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "s-maxage=" in cache_control and "stale-while-revalidate=" in cache_control
+    assert response.has_header("ETag")
+    again = client.get(reverse("articles:home"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_staff_with_a_session_never_get_the_shared_copy(client, staff_client):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    response = staff_client.get(story.get_absolute_url())
+    assert state(response) == ""
+
+
+def test_publishing_refreshes_the_home_page_but_not_an_unrelated_tag_page(client, commit):
+    section = make_section()
+    commit(make_article, headline="خبر قديم", section=section, tags=["رياضة"])
+    client.get(reverse("articles:home"))
+    tag_url = reverse("articles:tag-detail", kwargs={"slug": "رياضة"})
+    client.get(tag_url)
+
+    commit(make_article, headline="خبر جديد عاجل", section=section, tags=["طاقة"])
+
+    home = client.get(reverse("articles:home"))
+    assert state(home) == "miss" and "خبر جديد عاجل" in home.content.decode()
+    assert state(client.get(tag_url)) == "hit"
+
+
+def test_editing_a_story_refreshes_its_page_and_lists_but_not_another_story(client, commit):
+    story = commit(make_article, headline="العنوان الأول")
+    other = commit(make_article, headline="قصة أخرى")
+    client.get(story.get_absolute_url())
+    client.get(other.get_absolute_url())
+
+    story.headline_ar = "العنوان بعد التعديل"
+    commit(services.article_save, article=story)
+
+    page = client.get(story.get_absolute_url())
+    assert state(page) == "miss" and "العنوان بعد التعديل" in page.content.decode()
+    assert state(client.get(other.get_absolute_url())) == "hit"
+
+
+def test_removing_a_tag_refreshes_the_old_tag_page(client, commit):
+    story = commit(make_article, headline="خبر موسوم", tags=["قديم"])
+    old_tag_url = reverse("articles:tag-detail", kwargs={"slug": "قديم"})
+    assert "خبر موسوم" in client.get(old_tag_url).content.decode()
+
+    commit(services.article_set_tags, article=story, tags=["جديد"])
+
+    page = client.get(old_tag_url)
+    assert state(page) == "miss" and "خبر موسوم" not in page.content.decode()
+
+
+def test_unpublishing_removes_the_story_from_the_cached_home_page(client, commit):
+    story = commit(make_article, headline="خبر سيُسحب")
+    assert "خبر سيُسحب" in client.get(reverse("articles:home")).content.decode()
+    commit(services.article_unpublish, article=story)
+    assert "خبر سيُسحب" not in client.get(reverse("articles:home")).content.decode()
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_renaming_a_tag_refreshes_the_stories_that_show_it(client, commit):
+    story = commit(make_article, tags=["الطاقة"])
+    client.get(story.get_absolute_url())
+    tag = story.tags.get()
+    tag.name_ar = "الطاقة المتجددة"
+    commit(services.catalogue_save, obj=tag)
+    page = client.get(story.get_absolute_url())
+    assert state(page) == "miss" and "الطاقة المتجددة" in page.content.decode()
+
+
+def test_changing_a_photo_credit_refreshes_the_story_that_shows_it(client, commit):
+    story = commit(make_article, lead_image=make_image(credit=make_agency(name="رويترز")))
+    assert "رويترز" in client.get(story.get_absolute_url()).content.decode()
+    afp = make_agency(name="فرانس برس", name_en="AFP")
+    commit(
+        services.image_set_credit, images_qs=type(story.lead_image).objects.filter(pk=story.lead_image_id), agency=afp
+    )
+    page = client.get(story.get_absolute_url())
+    assert state(page) == "miss" and "فرانس برس" in page.content.decode()
+
+
+def test_a_scheduled_story_appears_at_its_time_without_any_write(client, commit, monkeypatch):
+    commit(make_article, headline="خبر منشور")
+    at = REFERENCE_TIME + timedelta(minutes=5)
+    commit(make_article, headline="خبر مجدول", published_at=at)
+    home = client.get(reverse("articles:home"))
+    assert "خبر مجدول" not in home.content.decode()
+    assert state(client.get(reverse("articles:home"))) == "hit"
+
+    later = at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    home = client.get(reverse("articles:home"))
+    assert state(home) == "miss" and "خبر مجدول" in home.content.decode()
+
+
+def test_a_miss_on_a_hot_page_is_built_once_and_others_get_the_stale_copy(client, commit):
+    story = commit(make_article, headline="خبر عاجل جداً")
+    url = story.get_absolute_url()
+    client.get(url)
+    story.headline_ar = "خبر عاجل محدث"
+    commit(services.article_save, article=story)
+
+    # Another worker is rebuilding the page right now: this request must not rebuild it too.
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    with translation.override("ar"):
+        key = pagecache.page_key(RequestFactory().get(url))
+    cache.add(f"lock:{key}", 1, 10)
+    stale = client.get(url)
+    assert state(stale) == "stale" and "خبر عاجل جداً" in stale.content.decode()
+    cache.delete(f"lock:{key}")
+    fresh = client.get(url)
+    assert state(fresh) == "miss" and "خبر عاجل محدث" in fresh.content.decode()
+
+
+def test_the_page_cache_can_be_switched_off(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_article()
+    client.get(story.get_absolute_url())
+    assert state(client.get(story.get_absolute_url())) == ""
+    assert Article.objects.count() == 1

@@ -469,6 +469,12 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Goes up by one on every save; stops lost edits.")
     )
+    is_generated = models.BooleanField(
+        _("generated for load tests"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the generate_articles command; removed with its --remove option."),
+    )
     # The wire desk (articles/ninjs.py): which agency document the story came from, and which version.
     wire_uri = models.CharField(
         _("agency identifier"),

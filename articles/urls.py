@@ -12,4 +12,6 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sources/<uslug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("ninjs/", views.ninjs_feed, name="ninjs-feed"),
+    path("ninjs/<int:pk>.json", views.article_ninjs, name="article-ninjs"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -9,9 +10,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from . import pagecache, preview, search
+from . import ninjs, pagecache, preview, search
 from .layout import body_blocks
-from .models import Agency, Article, Author, Section, Tag
+from .models import Agency, Article, Author, CitedSource, Section, Tag
 from .pagecache import CachedPageMixin
 
 
@@ -227,6 +228,53 @@ def _search_paths() -> list[str]:
         with translation.override(language):
             paths.append(reverse("articles:search"))
     return paths
+
+
+# --- ninjs: published stories as IPTC News in JSON for partners (articles/ninjs.py) ---
+
+NINJS_FEED_PAGE_SIZE = 20
+
+
+def _ninjs_articles():
+    return (
+        public_articles()
+        .for_listing()
+        .prefetch_related("tags", Prefetch("cited_sources", queryset=CitedSource.objects.select_related("source")))
+    )
+
+
+def _ninjs_document(request, article: Article) -> dict:
+    uri = request.build_absolute_uri(reverse("articles:article-ninjs", kwargs={"pk": article.pk}))
+    context = ninjs.ExportContext(absolute=request.build_absolute_uri, language=get_language())
+    return ninjs.article_document(article, uri=uri, context=context)
+
+
+def article_ninjs(request, pk: int):
+    """One published story as a ninjs 2.1 document, at an address that survives slug edits."""
+    article = get_object_or_404(_ninjs_articles(), pk=pk)
+    return JsonResponse(_ninjs_document(request, article), json_dumps_params={"ensure_ascii": False})
+
+
+def ninjs_feed(request):
+    """The latest published stories as a JSON list of ninjs documents; pages are linked in the Link header."""
+    paginator = Paginator(_ninjs_articles().order_by("-published_at", "-pk"), NINJS_FEED_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404 from error
+    response = JsonResponse(
+        [_ninjs_document(request, article) for article in page.object_list],
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    links = []
+    if page.has_next():
+        links.append(f'<{request.build_absolute_uri(f"?page={page.next_page_number()}")}>; rel="next"')
+    if page.has_previous():
+        links.append(f'<{request.build_absolute_uri(f"?page={page.previous_page_number()}")}>; rel="prev"')
+    if links:
+        response["Link"] = ", ".join(links)
+    return response
 
 
 def page_not_found(request, exception=None):

@@ -106,5 +106,7 @@ def hijri(moment: datetime | date, language: str) -> str:
     except OverflowError:
         return ""
     names = HIJRI_MONTHS["ar" if language == "ar" else "en"]
-    text = f"{converted.day} {names[converted.month - 1]} {converted.year} {HIJRI_ERA['ar' if language == 'ar' else 'en']}"
+    text = (
+        f"{converted.day} {names[converted.month - 1]} {converted.year} {HIJRI_ERA['ar' if language == 'ar' else 'en']}"
+    )
     return digits(text) if language == "ar" else text

@@ -86,7 +86,11 @@ def news_article(article: Article, request) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     language = translation.get_language()
     authors = [
-        {"@type": "Person", "name": byline.author.name, "url": request.build_absolute_uri(byline.author.get_absolute_url())}
+        {
+            "@type": "Person",
+            "name": byline.author.name,
+            "url": request.build_absolute_uri(byline.author.get_absolute_url()),
+        }
         if byline.author_id
         else {"@type": "Organization", "name": byline.text}
         for byline in article.bylines.all()
@@ -138,7 +142,9 @@ def open_graph(article: Article, request) -> list[tuple[str, str]]:
         ("og:url", request.build_absolute_uri(article.get_absolute_url())),
         ("og:locale", OG_LOCALES.get(language, language)),
     ]
-    pairs += [("og:locale:alternate", OG_LOCALES.get(other, other)) for other in languages_of(article) if other != language]
+    pairs += [
+        ("og:locale:alternate", OG_LOCALES.get(other, other)) for other in languages_of(article) if other != language
+    ]
     if article.dek:
         pairs.append(("og:description", article.dek))
     image = article.lead_image if article.lead_image_id and article.lead_image.rendition_key else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sources/<uslug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("sources/<uslug:slug>/feed/", feeds.SourceFeed(), name="source-feed"),
+    path("authors/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("ninjs/", views.ninjs_feed, name="ninjs-feed"),
     path("ninjs/<int:pk>.json", views.article_ninjs, name="article-ninjs"),
 ]

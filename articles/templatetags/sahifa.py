@@ -8,9 +8,9 @@ register = template.Library()
 
 @register.simple_tag
 def url_in_language(obj, language: str) -> str:
-    """The address of ``obj`` (or of the home page when ``obj`` is None) in ``language``."""
+    """The address of ``obj`` (or of the home page when there is none) in ``language``."""
     with translation.override(language):
-        if obj is None:
+        if not obj:
             return reverse("articles:home")
         return obj.get_absolute_url()
 

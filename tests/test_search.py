@@ -1,0 +1,446 @@
+"""Arabic search: the normaliser at index and query time, on SQLite (FTS5) and PostgreSQL (GIN).
+
+Every case here runs on whichever database the suite runs on; CI runs it on both.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from articles import search, services
+from articles.models import Article, SearchDocument
+from articles.views import public_articles
+
+from .conftest import REFERENCE_TIME
+from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str, language: str = "ar") -> list[Article]:
+    with translation.override(language):
+        return list(search.search_articles(public_articles(), query, language))
+
+
+def search_page(client, query, language="ar", **params):
+    with translation.override(language):
+        url = reverse("articles:search")
+    return client.get(url, {"q": query, **params})
+
+
+class TestNormaliser:
+    def test_tokens_fold_hamza_taa_marbuta_alef_maqsura_tatweel_tashkeel_and_digits(self):
+        assert search.tokens("الأسد المدرسة مستشفى اجتمـــاع مُحَمَّدٌ ٢٠٢٤ NBC") == [
+            "الاسد",
+            "المدرسه",
+            "مستشفي",
+            "اجتماع",
+            "محمد",
+            "2024",
+            "nbc",
+        ]
+
+    def test_arabic_punctuation_breaks_words(self):
+        assert search.tokens("الكرملين،بوتين؛ موسكو؟«كييف»") == ["الكرملين", "بوتين", "موسكو", "كييف"]
+
+    def test_bidi_and_zero_width_controls_do_not_split_or_change_words(self):
+        assert search.tokens("الكر\u200fملين \u2067بوتين\u2069") == ["الكرملين", "بوتين"]
+
+    @pytest.mark.parametrize(
+        ("word", "bare"),
+        [("والكرملين", "كرملين"), ("بالمدرسة", "مدرسه"), ("للمدرسة", "مدرسه"), ("الاسد", "اسد"), ("ال", "ال")],
+    )
+    def test_words_are_also_indexed_without_their_proclitic(self, word, bare):
+        assert search.forms(search.tokens(word)[0])[-1] == bare
+
+    def test_short_words_keep_their_letters(self):
+        # «الب» would leave one letter: it is indexed only as written.
+        assert search.forms("الب") == ("الب",)
+
+    def test_no_suffix_stemming_so_names_stay_whole(self):
+        assert search.index_text("بوتين بلومبيرغ") == "بوتين بلومبيرغ"
+
+    def test_long_queries_are_cut(self):
+        terms = search.query_terms("كلمة " * 5000 + " ".join(f"w{n}" for n in range(50)))
+        assert len(terms) <= search.MAX_QUERY_TOKENS
+        assert all(len(form) <= search.MAX_TOKEN_LENGTH for group in terms for form in group)
+
+
+# ARABIC.md §Search S2: what a reader types, what the story says, and whether it is found.
+CASES = [
+    ("الاسد", "الأسد يلقي خطاباً", True),
+    ("الاسد", "الأسود يفوز بالمباراة", False),
+    ("محمد", "مُحَمَّدٌ يفتتح المعرض", True),
+    ("المدرسه", "افتتاح المدرسة الجديدة", True),
+    ("مستشفي", "افتتاح مستشفى الأطفال", True),
+    ("اجتماع", "اجتمـــاع وزراء الخارجية", True),
+    ("2024", "ميزانية عام ٢٠٢٤", True),
+    ("٢٠٢٤", "ميزانية عام 2024", True),
+    ("الكرملين", "موسكو والكرملين يردان", True),
+    ("nbc", "تقرير NBC News عن الانتخابات", True),
+    ("NBC", "تقرير nbc news عن الانتخابات", True),
+    ("مُحَمَّد", "محمد يفتتح المعرض", True),
+    ("إيران", "ايران تعلن", True),
+    ("القاهرة", "القاهره تستضيف القمة", True),
+    ("بوتين", "بوتين يلتقي", True),
+    ("بوتين", "وتين", False),
+    ("المدرسة الكرملين", "المدرسة فقط", False),
+    ("المدرسة الجديدة", "افتتاح المدرسة الجديدة", True),
+    ("ی", "ي", True),
+]
+
+
+class TestArabicMatching:
+    @pytest.mark.parametrize(("query", "headline", "expected"), CASES)
+    def test_search_case(self, query, headline, expected):
+        story = make_article(headline=headline, body="<p>نص.</p>")
+
+        assert (story in found(query)) is expected
+
+    @pytest.mark.parametrize(("query", "body", "expected"), CASES)
+    def test_same_case_in_the_body(self, query, body, expected):
+        story = make_article(headline="خبر", body=f"<p>{body}</p>")
+
+        assert (story in found(query)) is expected
+
+    def test_tags_bylines_and_sources_are_searchable(self):
+        story = make_article(
+            tags=["الطاقة النووية"],
+            bylines=[make_author(name="سامر العلي"), "وكالات"],
+            sources=[make_agency(name="NBC News")],
+        )
+
+        for query in ("الطاقة", "النوويه", "سامر", "وكالات", "nbc news"):
+            assert found(query) == [story], query
+
+    def test_markup_in_the_body_is_not_indexed(self):
+        story = make_article(body='<p>خبر <a href="https://example.com/strong">رابط</a></p>')
+
+        assert found("رابط") == [story]
+        assert found("strong") == [] and found("href") == []
+
+
+NASTY = [
+    "",
+    " ",
+    '"',
+    '"الاسد',
+    "'",
+    "NEAR(",
+    "NEAR(الاسد خبر)",
+    "AND",
+    "OR NOT",
+    "الاسد AND",
+    "؟؟",
+    "«»،؛",
+    "*",
+    "الاس*",
+    "^الاسد",
+    "-الاسد",
+    "headline:الاسد",
+    "{headline body}: x",
+    "(((",
+    ")",
+    "\\",
+    "'; DROP TABLE articles_article; --",
+    "!!! & | <-> :*",
+    "<script>alert(1)</script>",
+    "\u200f\u202e",
+    "ـــ",
+    "الاسد" * 2500,
+    "الاسد " * 2000,
+]
+
+
+class TestAnyInputGivesAPage:
+    @pytest.mark.parametrize("query", NASTY)
+    def test_search_function_never_raises(self, query):
+        make_article(headline="الأسد يلقي خطاباً")
+
+        found(query)
+
+    @pytest.mark.parametrize("query", NASTY)
+    def test_search_page_answers(self, client, query):
+        make_article(headline="الأسد يلقي خطاباً")
+
+        response = search_page(client, query)
+
+        assert response.status_code == 200
+
+    def test_nul_character_gives_a_page(self, client):
+        # PostgreSQL refuses NUL in text; the tokeniser drops it before any query.
+        assert found("الاسد\x00") == []
+        assert search_page(client, "\x00").status_code == 200
+
+    def test_query_without_words_touches_no_index(self, client, django_assert_max_num_queries):
+        make_article(headline="الأسد")
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, "؟؟ «» ...")
+
+        assert response.status_code == 200
+        assert not [q for q in queries.captured_queries if "MATCH" in q["sql"] or "tsquery" in q["sql"]]
+        assert "articles_article" not in " ".join(q["sql"] for q in queries.captured_queries)
+
+    def test_quotes_are_words_not_syntax(self):
+        story = make_article(headline="قال «الأسد» إن")
+
+        assert found('"الاسد"') == [story]
+        assert found("الاسد OR محمد") == []  # OR is a word the story lacks, not an operator
+
+
+class TestRanking:
+    def test_headline_matches_come_before_body_matches_then_the_newest(self):
+        old_headline = make_article(headline="الكرملين يرد", published_at=REFERENCE_TIME - timedelta(days=3))
+        new_body = make_article(headline="رد روسي", body="<p>قال الكرملين</p>", published_at=REFERENCE_TIME)
+        new_headline = make_article(headline="والكرملين يحذر", published_at=REFERENCE_TIME - timedelta(days=1))
+        old_body = make_article(
+            headline="تحذير", body="<p>الكرملين</p>", published_at=REFERENCE_TIME - timedelta(days=5)
+        )
+
+        assert found("الكرملين") == [new_headline, old_headline, new_body, old_body]
+
+    def test_every_word_must_match(self):
+        both = make_article(headline="بوتين في الكرملين")
+        make_article(headline="بوتين في بكين")
+
+        assert found("بوتين الكرملين") == [both]
+
+
+class TestOnlyPublicStories:
+    def test_drafts_scheduled_and_unpublished_stories_are_never_found(self, now):
+        public = make_article(headline="الكرملين خبر منشور")
+        make_article(headline="الكرملين مسودة", publish=False)
+        make_article(headline="الكرملين مجدول", published_at=now + timedelta(hours=2))
+        services.article_unpublish(article=make_article(headline="الكرملين سحب"))
+
+        assert found("الكرملين") == [public]
+
+    def test_scheduled_story_is_found_once_its_time_comes(self, monkeypatch, now):
+        from django.utils import timezone
+
+        story = make_article(headline="الكرملين مجدول", published_at=now + timedelta(hours=2))
+        assert found("الكرملين") == []
+
+        monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=3))
+        assert found("الكرملين") == [story]
+
+    def test_english_search_finds_only_translated_stories_in_english(self):
+        translated = make_article(headline="الكرملين", english={"headline": "The Kremlin answers"})
+        arabic_only = make_article(headline="الكرملين وحده")
+
+        assert found("kremlin", "en") == [translated]
+        assert found("الكرملين", "en") == []
+        assert set(found("الكرملين", "ar")) == {translated, arabic_only}
+
+
+class TestIndexFollowsEveryWrite:
+    def test_create_update_unpublish_and_delete(self):
+        story = make_article(headline="الكرملين يرد")
+        assert found("الكرملين") == [story]
+
+        story.headline_ar = "موسكو ترد"
+        services.article_save(article=story)
+        assert found("الكرملين") == [] and found("موسكو") == [story]
+
+        services.article_unpublish(article=story)
+        assert found("موسكو") == [] and not SearchDocument.objects.filter(article=story).exists()
+
+        services.article_publish(article=story)
+        assert found("موسكو") == [story]
+
+        story.delete()
+        assert found("موسكو") == [] and not SearchDocument.objects.exists()
+
+    def test_tags_bylines_and_sources_set_later_are_indexed(self):
+        story = make_article(headline="خبر")
+
+        services.article_set_tags(article=story, tags=["الطاقة"])
+        services.article_set_bylines(article=story, bylines=[services.BylineInput(text="سامر")])
+        services.article_set_sources(article=story, sources=[services.SourceInput(source=make_agency(name="رويترز"))])
+
+        assert found("الطاقة") == found("سامر") == found("رويترز") == [story]
+
+        services.article_set_tags(article=story, tags=[])
+        assert found("الطاقة") == []
+
+    def test_adding_an_english_translation_adds_an_english_document(self):
+        story = make_article(headline="الكرملين")
+        assert found("kremlin", "en") == []
+
+        story.headline_en = "The Kremlin"
+        services.article_save(article=story)
+
+        assert found("kremlin", "en") == [story]
+        assert set(SearchDocument.objects.filter(article=story).values_list("language", flat=True)) == {"ar", "en"}
+
+    def test_a_rolled_back_write_leaves_the_index_as_it_was(self):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            make_article(headline="الكرملين لن يبقى")
+            assert len(found("الكرملين")) == 1  # visible inside the transaction
+            raise RuntimeError
+
+        assert found("الكرملين") == []
+        assert not SearchDocument.objects.exists()
+
+    def test_unchanged_story_rewrites_nothing(self):
+        story = make_article(headline="الكرملين")
+        document = SearchDocument.objects.get(article=story, language="ar")
+
+        with CaptureQueriesContext(connection) as queries:
+            services.article_refresh_search(article=story)
+
+        assert not [q for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+        assert SearchDocument.objects.get(pk=document.pk).headline == document.headline
+
+    def test_admin_tags_and_inlines_are_indexed(self, staff_client):
+        section, author, source = make_section(), make_author(name="سامر العلي"), make_agency(name="بلومبيرغ")
+
+        response = staff_client.post(
+            reverse("admin:articles_article_add"),
+            {
+                "headline_ar": "خبر من المحرر",
+                "body_ar": "<p>نص.</p>",
+                "section": section.pk,
+                "tags": "الطاقة النووية، الخليج",
+                "status": "published",
+                "bylines-TOTAL_FORMS": "1",
+                "bylines-INITIAL_FORMS": "0",
+                "bylines-0-position": "0",
+                "bylines-0-author": author.pk,
+                "cited_sources-TOTAL_FORMS": "1",
+                "cited_sources-INITIAL_FORMS": "0",
+                "cited_sources-0-position": "0",
+                "cited_sources-0-source": source.pk,
+                "placements-TOTAL_FORMS": "0",
+                "placements-INITIAL_FORMS": "0",
+                "corrections-TOTAL_FORMS": "0",
+                "corrections-INITIAL_FORMS": "0",
+                "_save": "1",
+            },
+        )
+
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        story = Article.objects.get()
+        for query in ("النوويه", "الخليج", "سامر", "بلومبيرغ"):
+            assert found(query) == [story], query
+
+
+class TestSearchPage:
+    def test_results_show_marked_headline_and_excerpt_escaped(self, client):
+        make_article(
+            headline="<b>الأسد</b> يلقي خطاباً",
+            body="<p>" + "كلام تمهيدي طويل " * 30 + "ثم تحدث والأسد &lt;script&gt; عن الخطة.</p>",
+        )
+
+        page = search_page(client, "الاسد").content.decode()
+
+        assert "<mark>الأسد</mark>" in page
+        assert "&lt;b&gt;<mark>الأسد</mark>&lt;/b&gt;" in page
+        assert "<mark>والأسد</mark> &lt;script&gt;" in page
+        assert "<script>" not in page.split("<main", 1)[1]
+
+    def test_summary_counts_results_in_arabic(self, client):
+        make_article(headline="الكرملين")
+        make_article(headline="الكرملين مرة أخرى")
+
+        page = search_page(client, "الكرملين").content.decode()
+
+        assert re.search(r'<p class="search-summary" role="status">[^<]*2[^<]*<bdi>الكرملين</bdi>', page)
+
+    def test_results_paginate_and_keep_the_query(self, client, settings):
+        settings.ARTICLES_PER_PAGE = 2
+        stories = [
+            make_article(headline=f"الكرملين {n}", published_at=REFERENCE_TIME - timedelta(hours=n))
+            for n in range(1, 6)
+        ]
+
+        first = search_page(client, "الكرملين")
+        third = search_page(client, "الكرملين", page="3")
+
+        assert [r["article"] for r in first.context["results"]] == stories[:2]
+        assert [r["article"] for r in third.context["results"]] == stories[4:]
+        assert "?q=%D8%A7%D9%84%D9%83%D8%B1%D9%85%D9%84%D9%8A%D9%86&amp;page=2" in first.content.decode()
+        assert search_page(client, "الكرملين", page="9").status_code == 404
+
+    def test_english_search_page(self, client):
+        make_article(headline="الكرملين", english={"headline": "The Kremlin answers", "body": "<p>Moscow said.</p>"})
+
+        response = search_page(client, "moscow", "en")
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert '<html lang="en" dir="ltr">' in page
+        assert "The Kremlin answers" in page and "<mark>Moscow</mark>" in page
+
+    def test_search_page_sets_no_cookie_has_no_csrf_form_and_is_not_indexed(self, client):
+        make_article(headline="الكرملين")
+
+        response = search_page(client, "الكرملين")
+
+        assert not response.cookies
+        page = response.content.decode()
+        assert "csrfmiddlewaretoken" not in page
+        assert 'method="get"' in page and 'method="post"' not in page
+        assert '<meta name="robots" content="noindex, follow">' in page
+
+    def test_language_switch_keeps_the_query(self, client):
+        page = search_page(client, "الكرملين").content.decode()
+
+        assert '<a href="/en/search/?q=%D8%A7%D9%84%D9%83%D8%B1%D9%85%D9%84%D9%8A%D9%86" hreflang="en"' in page
+
+
+def _queries(client, query) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = search_page(client, query)
+    assert response.status_code == 200
+    return len(queries)
+
+
+class TestQueryBudget:
+    def test_search_page_queries_do_not_grow_with_results(self, client, django_assert_max_num_queries):
+        shared = {
+            "section": make_section(),
+            "authors": [make_author(name="سامر العلي"), make_author()],
+            "sources": [make_agency(name="بلومبيرغ"), make_agency(name="NBC News")],
+            "credit": make_agency(name="فرانس برس"),
+        }
+        make_rich_articles(2, **shared)
+        few = _queries(client, "الاقتصاد")
+
+        make_rich_articles(12, **shared)
+        # Count, results (with section and lead image), bylines, section menu.
+        with django_assert_max_num_queries(4):
+            response = search_page(client, "الاقتصاد")
+
+        assert len(response.context["results"]) == 12
+        assert _queries(client, "الاقتصاد") == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_uses_the_gin_index():
+    make_article(headline="الكرملين", lead_image=make_image())
+    terms = search.query_terms("الكرملين")
+    queryset = search.search_articles(public_articles(), "الكرملين", "ar")
+    assert terms
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "articles_searchdocument_tsv" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")
+def test_sqlite_index_stays_consistent_with_the_documents():
+    story = make_article(headline="الكرملين")
+    services.article_unpublish(article=story)
+    services.article_publish(article=story)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
+        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}")
+        assert cursor.fetchone()[0] == SearchDocument.objects.count() == 1

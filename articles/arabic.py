@@ -26,6 +26,8 @@ _FOLD = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
+# One table, one pass: controls dropped and letters folded together.
+_TABLE = {**_CONTROLS, **_FOLD}
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,6 +35,5 @@ def normalize(text: str | None) -> str:
     """The folded form of ``text``: equal for «الأسد» and «الاسد», for «REUTERS» and «Reuters»."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_CONTROLS)
-    text = _MARKS.sub("", text).translate(_FOLD).casefold()
+    text = _MARKS.sub("", unicodedata.normalize("NFKC", text)).translate(_TABLE).casefold()
     return _SPACE.sub(" ", text).strip()

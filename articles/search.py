@@ -13,6 +13,7 @@ returns nothing without touching the index.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -53,8 +54,10 @@ def without_proclitic(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=65536)
 def forms(token: str) -> tuple[str, ...]:
-    """The token and, when it has a proclitic, the token without it."""
+    """The token and, when it has a proclitic, the token without it (a language's words repeat:
+    remembering them makes indexing a long story several times faster)."""
     bare = without_proclitic(token)
     return (token,) if bare == token else (token, bare)
 

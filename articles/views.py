@@ -14,6 +14,7 @@ from . import ninjs, pagecache, preview, search
 from .layout import body_blocks
 from .models import Agency, Article, Author, CitedSource, Section, Tag
 from .pagecache import CachedPageMixin
+from .pagination import BoundedPaginator
 
 
 def public_articles():
@@ -23,6 +24,7 @@ def public_articles():
 
 class PublicArticlesMixin:
     paginate_by = None
+    paginator_class = BoundedPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE

@@ -217,6 +217,8 @@ PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_RE
 
 SITE_NAME = _("Sahifa")
 ARTICLES_PER_PAGE = int(os.environ.get("DJANGO_ARTICLES_PER_PAGE", "12"))
+# Lists serve at most this many pages (bounded counts, no deep OFFSET scans).
+MAX_LIST_PAGES = int(os.environ.get("DJANGO_MAX_LIST_PAGES", "50"))
 # The publisher's logo in structured data (a static file, raster as Google News requires).
 SITE_LOGO = os.environ.get("DJANGO_SITE_LOGO", "img/logo.png")
 

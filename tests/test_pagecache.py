@@ -174,3 +174,13 @@ def test_the_page_cache_can_be_switched_off(client, settings):
     client.get(story.get_absolute_url())
     assert state(client.get(story.get_absolute_url())) == ""
     assert Article.objects.count() == 1
+
+
+def test_lists_stop_at_their_page_bound_with_a_404(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ARTICLES_PER_PAGE = 2
+    settings.MAX_LIST_PAGES = 3
+    for n in range(8):
+        make_article(headline=f"خبر رقم {n}")
+    assert client.get(reverse("articles:home") + "?page=3").status_code == 200
+    assert client.get(reverse("articles:home") + "?page=4").status_code == 404

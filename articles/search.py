@@ -111,7 +111,8 @@ def _sqlite_search(queryset: QuerySet, terms, language: str) -> QuerySet:
     )
 
 
-def _postgresql_search(queryset: QuerySet, terms, language: str) -> QuerySet:
+def postgresql_matching(terms):
+    """Documents matching every term, through the GIN index of migration 0007_search."""
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     from .models import SearchDocument
@@ -120,12 +121,18 @@ def _postgresql_search(queryset: QuerySet, terms, language: str) -> QuerySet:
         and_,
         (reduce(or_, (SearchQuery(form, config="simple", search_type="plain") for form in group)) for group in terms),
     )
-    # The same expression as the GIN index of migration 0007_search, so the index serves it.
-    matching = (
-        SearchDocument.objects.filter(language=language)
-        .annotate(document=SearchVector("headline", "body", config="simple"))
-        .filter(document=query)
+    # The same expression as the index, so the index serves it.
+    matching = SearchDocument.objects.annotate(document=SearchVector("headline", "body", config="simple")).filter(
+        document=query
     )
+    return matching, query
+
+
+def _postgresql_search(queryset: QuerySet, terms, language: str) -> QuerySet:
+    from django.contrib.postgres.search import SearchVector
+
+    matching, query = postgresql_matching(terms)
+    matching = matching.filter(language=language)
     in_headline = matching.annotate(headline_vector=SearchVector("headline", config="simple")).filter(
         headline_vector=query
     )

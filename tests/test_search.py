@@ -422,17 +422,16 @@ class TestQueryBudget:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
-def test_postgresql_uses_the_gin_index():
-    make_article(headline="الكرملين", lead_image=make_image())
-    terms = search.query_terms("الكرملين")
-    queryset = search.search_articles(public_articles(), "الكرملين", "ar")
-    assert terms
+def test_postgresql_matching_is_served_by_the_gin_index():
+    make_article(headline="الكرملين")
+    matching, _query = search.postgresql_matching(search.query_terms("الكرملين"))
+    sql, params = matching.values("article_id").query.sql_with_params()
     with connection.cursor() as cursor:
+        # With so few rows the planner would rather scan the table; forbid that to see what serves the match.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "articles_searchdocument_tsv" in plan, plan
+    assert "Bitmap Index Scan on articles_searchdocument_tsv" in plan, plan
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")

@@ -17,7 +17,7 @@ from articles.models import Article, SearchDocument
 from articles.views import public_articles
 
 from .conftest import REFERENCE_TIME
-from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section
+from .factories import make_agency, make_article, make_author, make_rich_articles, make_section
 
 pytestmark = pytest.mark.django_db
 

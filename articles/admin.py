@@ -64,6 +64,9 @@ class CatalogueAdminMixin:
     def save_model(self, request, obj, form, change):
         services.catalogue_save(obj=obj)
 
+    def delete_model(self, request, obj):
+        services.catalogue_delete(obj=obj)
+
 
 class TranslatedAdmin(DirectionalInputsMixin, TabbedTranslationAdmin):
     class Media:

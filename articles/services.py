@@ -10,6 +10,7 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import images, ninjs, pagecache, permissions, search
 from .arabic import normalize
+from .context_processors import nav_cache_key
 from .models import (
     RENDITION_RATIOS,
     RENDITION_WIDTHS,
@@ -593,10 +595,24 @@ def _pages_showing(*, articles) -> None:
 
 
 @transaction.atomic
+def catalogue_delete(*, obj) -> None:
+    """Delete an unused section, author, agency or tag (protected ones raise ProtectedError)."""
+    if isinstance(obj, Section):
+        keys = [nav_cache_key(language) for language, _name in settings.LANGUAGES]
+        transaction.on_commit(lambda: cache.delete_many(keys))
+        if settings.PAGE_CACHE_SECONDS > 0:
+            pagecache.bump_on_commit([pagecache.NAV])
+    obj.delete()
+
+
+@transaction.atomic
 def catalogue_save(*, obj) -> None:
     """Save a section, author, agency or tag and refresh every page that shows its name."""
     obj.full_clean()
     obj.save()
+    if isinstance(obj, Section):
+        keys = [nav_cache_key(language) for language, _name in settings.LANGUAGES]
+        transaction.on_commit(lambda: cache.delete_many(keys))
     if settings.PAGE_CACHE_SECONDS <= 0:
         return
     if isinstance(obj, Section):
@@ -798,7 +814,9 @@ def _wire_publish(*, article: Article, item: ninjs.WireItem) -> list[str]:
 
 def _wire_relations(*, article: Article, item: ninjs.WireItem, section_subject: str) -> None:
     article_set_tags(article=article, tags=_wire_tags(item=item, section_subject=section_subject))
-    article_set_bylines(article=article, bylines=_wire_bylines(by=item.by))
+    # A photo's byline is its photographer, without the agency («name/AGENCY»).
+    by = item.picture.by if item.type == "picture" and item.picture is not None else item.by
+    article_set_bylines(article=article, bylines=_wire_bylines(by=by))
     article_set_sources(article=article, sources=_wire_sources(item=item))
 
 

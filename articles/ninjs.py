@@ -565,6 +565,7 @@ _preclean = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     clean_content_tags={"script", "style", "head", "title", "h1", "figure", "noscript", "template", "iframe"},
+    link_rel=None,
     strip_comments=True,
 )
 

@@ -509,6 +509,9 @@ class DeskFilter(admin.SimpleListFilter):
         return desk.desk_filter(queryset, self.value(), user=request.user) if self.value() else queryset
 
 
+WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
@@ -523,7 +526,15 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ("section", "lead_image")
     prepopulated_fields = {"slug_ar": ("headline_ar",), "slug_en": ("headline_en",)}
-    readonly_fields = ("lead_thumb", "created_by", "created_at", "updated_by", "updated_at", "share_link")
+    readonly_fields = (
+        "lead_thumb",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "share_link",
+        *WIRE_FIELDS,
+    )
     inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
@@ -534,6 +545,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             _("Record"),
             {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")},
         ),
+        # Stories imported by the wire desk (import_ninjs): where they came from.
+        (_("Agency copy"), {"classes": ("collapse",), "fields": ("is_translation_needed", *WIRE_FIELDS)}),
     )
 
     class Media:

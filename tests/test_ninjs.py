@@ -763,3 +763,15 @@ def test_reimporting_our_own_export_is_unchanged(client, rich_story):
     first = services.article_import_ninjs(document=copy.deepcopy(document))
     again = services.article_import_ninjs(document=document)
     assert (first.outcome, again.outcome) == ("imported", "unchanged")
+
+
+def test_admin_shows_where_agency_copy_came_from(staff_client, section):
+    document = text_document(language="en", headlines=[{"value": "Ministers meet"}], subjects=[])
+    story = import_document(document).article
+
+    response = staff_client.get(reverse("admin:articles_article_change", args=[story.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="is_translation_needed"' in page and "checked" in page
+    assert story.wire_uri in page

@@ -37,7 +37,7 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("pk", "slug_ar", "slug_en", "headline_en", "updated_at", "published_at")
+            .only("pk", "slug_ar", "slug_en", "headline_ar", "headline_en", "updated_at", "published_at")
             .order_by("-published_at", "-pk")
         )
 

@@ -119,6 +119,8 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article"),
         ]
+        # Tag pages and «read also» walk a tag's stories newest first.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="taggedarticle_tag_story_idx")]
 
 
 def image_upload_to(instance, filename: str) -> str:

@@ -1,6 +1,8 @@
+from collections import Counter
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -170,19 +172,32 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
+RELATED_CANDIDATES = 200
+
+
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
-    """Public stories sharing the most tags with ``article``, newest first among equals («اقرأ أيضاً»)."""
+    """Public stories sharing the most tags with ``article``, newest first among equals («اقرأ أيضاً»).
+
+    Two queries whatever the archive's size: the newest uses of the story's tags (bounded, through
+    the (tag, story) index), then those stories; the scoring happens here, not in a GROUP BY over
+    every story that ever shared a tag.
+    """
     tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by for_detail()
     if not tag_ids:
         return []
-    return list(
-        public_articles()
-        .for_listing()
-        .filter(tags__in=tag_ids)
-        .exclude(pk=article.pk)
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+    uses = Counter(
+        TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        .exclude(content_object_id=article.pk)
+        .order_by("-content_object_id")
+        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
     )
+    if not uses:
+        return []
+    candidates = list(
+        public_articles().select_related("section", "lead_image", "lead_image__credit").filter(pk__in=list(uses))
+    )
+    candidates.sort(key=lambda story: (-uses[story.pk], -story.published_at.timestamp(), -story.pk))
+    return candidates[:limit]
 
 
 class SearchView(PublicArticlesMixin, ListView):
@@ -285,5 +300,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors and no database: the page must render even when those fail.
+    # The request id lets a reader's report be matched with the logged traceback.
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"LANGUAGE_CODE": get_language()}))
+    context = {"LANGUAGE_CODE": get_language(), "request_id": getattr(request, "request_id", "")}
+    return HttpResponseServerError(template.render(context))

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from . import ninjs, pagecache, preview, search
 from .layout import body_blocks
-from .models import Agency, Article, Author, CitedSource, Section, Tag
+from .models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from .pagecache import CachedPageMixin
 from .pagination import BoundedPaginator
 

@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: run test install install-dev lint migrate demo messages clean
+.PHONY: run test install install-dev lint migrate demo messages clean bench bench-renditions
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -44,6 +44,15 @@ test: install-dev
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Reader-page throughput at 1,000 and 100,000 stories against a hello-world view (needs wrk:
+# apt-get install wrk). Bounded to about ten minutes; results in bench/results/.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+bench-renditions: install-dev
+	$(BIN)/python bench/renditions.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -24,7 +24,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
+
+# axe-core and the Nu Html Checker for the browser tests, exactly as package-lock.json pins them.
+# Install scripts are skipped: vnu-jar's would fetch a Java runtime; the machine's Java runs vnu.jar.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is required for the accessibility checks (apt-get install -y npm)."; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput

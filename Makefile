@@ -65,7 +65,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 messages: install-dev
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -3,7 +3,6 @@
 Every case here runs on whichever database the suite runs on; CI runs it on both.
 """
 
-import re
 from datetime import timedelta
 
 import pytest

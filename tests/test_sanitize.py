@@ -95,6 +95,8 @@ def test_admin_post_is_sanitised(staff_client):
             "bylines-INITIAL_FORMS": "0",
             "cited_sources-TOTAL_FORMS": "0",
             "cited_sources-INITIAL_FORMS": "0",
+            "placements-TOTAL_FORMS": "0",
+            "placements-INITIAL_FORMS": "0",
         },
     )
 

@@ -201,14 +201,16 @@ class TestImageDelete:
 
 
 class TestImageCreate:
-    def test_stores_the_file_under_a_generated_name_with_its_size(self, _media_root):
+    def test_stores_the_original_privately_under_a_generated_name_with_its_size(self, settings, _media_root):
         photo = services.image_create(
             file=jpeg_upload("photo.jpg", width=120, height=80), alt_text="مؤتمر صحفي", caption="المتحدث"
         )
 
         assert "photo" not in photo.file.name
         assert photo.file.name.endswith(".jpg")
-        assert Path(photo.file.path).is_relative_to(_media_root)
+        # Originals keep their camera metadata: they live outside MEDIA_ROOT and are never served.
+        assert Path(photo.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+        assert not Path(photo.file.path).is_relative_to(_media_root)
         assert Path(photo.file.path).is_file()
         assert (photo.width, photo.height) == (120, 80)
         assert photo.alt_text_ar == "مؤتمر صحفي"
@@ -227,14 +229,15 @@ class TestImageCreate:
 
         assert ".." not in photo.file.name
         assert "\u202e" not in photo.file.name
-        assert photo.file.name.startswith("images/")
+        assert "exe" not in photo.file.name
+        assert photo.file.name.startswith("originals/")
 
-    def test_a_photo_without_alt_text_is_refused_and_leaves_no_file(self, _media_root):
-        with pytest.raises(ValidationError):
-            services.image_create(file=jpeg_upload(), alt_text="")
+    def test_a_photo_without_alt_text_is_stored_but_cannot_be_published(self):
+        # Alt text may come later (from the file's metadata or an editor); publication needs it.
+        photo = services.image_create(file=jpeg_upload(), alt_text="", credit=make_agency())
 
-        assert not Image.objects.exists()
-        assert not [path for path in Path(_media_root).rglob("*") if path.is_file()]
+        assert Image.objects.get() == photo
+        assert photo.missing_for_publication() == [translation.gettext("alt text")]
 
     def test_records_the_uploader(self, superuser):
         photo = make_image(by=superuser, credit=make_agency())

@@ -166,7 +166,9 @@ class TestArticlePage:
         img = re.search(r"<img ([^>]*)>", figure.group(1)).group(1)
         assert 'width="90"' in img and 'height="60"' in img
         assert f'alt="{newsroom.photo.alt_text_ar}"' in img
-        assert f'src="{newsroom.photo.file.url}"' in img
+        # A rendition re-encoded from the pixels, never the original (which has no public URL).
+        assert f'src="{newsroom.photo.rendition_url("full", 90, "jpeg")}"' in img
+        assert "originals/" not in page and newsroom.photo.file.name not in page
 
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure.group(1), re.S).group(1)
         credit = re.search(r'<span class="credit">\((.*?)\)</span>', caption)
@@ -323,7 +325,8 @@ class TestNotFoundPage:
 
 
 # Queries a page may make, whatever the number of stories, tags, bylines and sources it shows.
-QUERY_BUDGETS = {"home": 4, "section": 5, "tag": 5, "source": 5, "author": 5, "article": 5}
+# The article page's sixth query prefetches its placed photos (with their credits).
+QUERY_BUDGETS = {"home": 4, "section": 5, "tag": 5, "source": 5, "author": 5, "article": 6}
 
 # A story page's own queries (story, bylines, tags, sources, placed photos, corrections, section
 # menu) plus the related stories («اقرأ أيضاً») and their bylines.

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -297,7 +298,7 @@ class ImageAdmin(TranslatedAdmin):
         if not articles:
             return gettext("Not used in any story.")
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),  # format_html() without arguments is deprecated
             '<a href="{}">{}</a>',
             ((reverse("admin:articles_article_change", args=[article.pk]), article.headline) for article in articles),
         )

@@ -515,9 +515,12 @@ def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, 
     """
     if image.pk is None and by is not None and by.is_authenticated:
         image.uploaded_by = by
+    # What to remove once the new file is in: the stored name comes from the database (an admin
+    # form has already put the upload on image.file), the old renditions from the old size.
+    old_original = (Image.objects.filter(pk=image.pk).values_list("file", flat=True).first() or "") if image.pk else ""
+    old_renditions = _rendition_names(image)
     _apply_metadata(image, inspected.metadata)
     image.format, image.width, image.height = inspected.format, inspected.width, inspected.height
-    old_original, old_renditions = (image.file.name if image.pk else ""), _rendition_names(image)
     stored = image.file.storage.save(image_upload_to(image, f"upload{inspected.extension}"), ContentFile(data))
     # Assigning the name (not setting .name on the upload) marks the file as saved, so the
     # model's save() does not store the upload a second time under another name.
@@ -784,13 +787,16 @@ def _wire_image(
 def _wire_picture_notes(*, rendition, path: Path | None) -> list[str]:
     if rendition is None:
         return []
-    if path is None:
+    if path is None and ninjs.is_web_address(rendition.href):
         return [
             _("The photo is on the web and was not downloaded (%(href)s): fetch it and set it as the lead image.")
             % {"href": rendition.href[:200]}
         ]
-    if not path.is_file():
-        return [_("The photo file %(path)s was not found: the story is flagged «photo missing».") % {"path": path}]
+    if path is None or not path.is_file():
+        return [
+            _("The photo file %(path)s was not found: the story is flagged «photo missing».")
+            % {"path": path or rendition.href[:200]}
+        ]
     return []
 
 

@@ -3,12 +3,14 @@
 import io
 import itertools
 from datetime import timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 
 from articles import services
-from articles.models import Agency, Author, Section
+from articles.models import Agency, Author, Placement, Section
 
 from .conftest import REFERENCE_TIME
 
@@ -139,3 +141,68 @@ def make_rich_articles(count: int, *, section=None, authors=None, sources=None, 
             )
         )
     return stories
+
+
+# --- The photo desk -------------------------------------------------------------------
+
+# The shared sample photos (../shared/samples/images/good and hostile), next to the repository.
+SAMPLE_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "images"
+
+
+def sample_upload(path: str) -> ContentFile:
+    """A shared sample file ("good/afp_beirut.jpg") as an upload under its own name."""
+    file = SAMPLE_IMAGES / path
+    return ContentFile(file.read_bytes(), name=file.name)
+
+
+def _xmp_packet(*, credit: str, caption: str, creator: str, alt_text: str) -> bytes:
+    properties = []
+    if credit:
+        properties.append(f"<photoshop:Credit>{escape(credit)}</photoshop:Credit>")
+    if caption:
+        properties.append(
+            '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+            f"{escape(caption)}</rdf:li></rdf:Alt></dc:description>"
+        )
+    if creator:
+        properties.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(creator)}</rdf:li></rdf:Seq></dc:creator>")
+    if alt_text:
+        properties.append(
+            "<Iptc4xmpCore:AltTextAccessibility><rdf:Alt>"
+            f'<rdf:li xml:lang="x-default">{escape(alt_text)}</rdf:li>'
+            "</rdf:Alt></Iptc4xmpCore:AltTextAccessibility>"
+        )
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'
+        ' xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/">'
+        + "".join(properties)
+        + '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def jpeg_with_xmp(
+    *,
+    credit: str = "",
+    caption: str = "",
+    creator: str = "",
+    alt_text: str = "",
+    xmp: bytes | None = None,
+    name: str = "wire.jpg",
+    width: int = 64,
+    height: int = 48,
+) -> ContentFile:
+    """A small JPEG carrying an agency's XMP packet (or ``xmp`` as given), as an upload."""
+    packet = xmp if xmp is not None else _xmp_packet(credit=credit, caption=caption, creator=creator, alt_text=alt_text)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (90, 110, 130)).save(buffer, "JPEG", quality=70, xmp=packet)
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def make_placement(*, article, image, position: int = 0, after_paragraph: int | None = None, caption: str = ""):
+    """A photo shown in a story: between paragraphs (``after_paragraph``) or in its gallery."""
+    return Placement.objects.create(
+        article=article, image=image, position=position, after_paragraph=after_paragraph, caption_override_ar=caption
+    )

@@ -530,6 +530,10 @@ def _int(value) -> int:
     return int(value) if isinstance(value, int | float) and value > 0 else 0
 
 
+def is_web_address(href: str) -> bool:
+    return urlsplit(href).scheme.lower() in {"http", "https"}
+
+
 def local_path(href: str, base_dir: Path | None) -> Path | None:
     """The file a rendition's href names on this machine, or None for anything on the web.
 

@@ -771,3 +771,13 @@ def test_admin_shows_where_agency_copy_came_from(staff_client, section):
     assert response.status_code == 200
     assert 'name="is_translation_needed"' in page and "checked" in page
     assert story.wire_uri in page
+
+
+def test_a_missing_photo_file_flags_the_story(section, tmp_path):
+    (tmp_path / "wire").mkdir()
+    result = import_document(
+        text_document(associations=[picture_association("photos/not-there.jpg")]), base_dir=tmp_path / "wire"
+    )
+
+    assert result.article.is_image_missing and result.article.wire_image_href == "photos/not-there.jpg"
+    assert any("not-there.jpg" in note for note in result.notes)

@@ -534,22 +534,27 @@ def is_web_address(href: str) -> bool:
     return urlsplit(href).scheme.lower() in {"http", "https"}
 
 
-def local_path(href: str, base_dir: Path | None) -> Path | None:
+def local_path(href: str, base_dir: Path | None, root: Path | None = None) -> Path | None:
     """The file a rendition's href names on this machine, or None for anything on the web.
 
-    ``file://`` addresses are read as they are; a relative href is resolved against the folder
-    of the JSON file and may not climb out of it. http(s) is never fetched.
+    A relative href is resolved against ``base_dir`` (the JSON file's folder); ``file://``
+    addresses are read as they are. Either must stay inside ``root`` (the folder the import
+    was pointed at; ``base_dir`` when not given), so a document cannot make the desk read
+    files elsewhere on the machine. http(s) is never fetched.
     """
     parts = urlsplit(href)
+    root = root or base_dir
     if parts.scheme == "file":
-        return Path(unquote(parts.path)) if parts.netloc in {"", "localhost"} else None
-    if parts.scheme or parts.netloc or base_dir is None or not parts.path:
+        if parts.netloc not in {"", "localhost"}:
+            return None
+        path = Path(unquote(parts.path)).resolve()
+    elif parts.scheme or parts.netloc or base_dir is None or not parts.path:
         return None
-    folder = base_dir.resolve()
-    path = (folder / unquote(parts.path)).resolve()
-    if not path.is_relative_to(folder):
+    else:
+        path = (base_dir / unquote(parts.path)).resolve()
+    if root is not None and not path.is_relative_to(root.resolve()):
         raise DocumentRefused(
-            _("The photo's address «%(href)s» points outside the document's folder.") % {"href": href[:200]},
+            _("The photo's address «%(href)s» points outside the folder being imported.") % {"href": href[:200]},
             code="image_path",
         )
     return path

@@ -743,14 +743,14 @@ def _wire_sources(*, item: ninjs.WireItem) -> list[SourceInput]:
     return sources
 
 
-def _wire_rendition(*, item: ninjs.WireItem, base_dir: Path | None):
+def _wire_rendition(*, item: ninjs.WireItem, base_dir: Path | None, root: Path | None = None):
     """The picture's rendition the desk would use and its file on disk (None when it is on the web)."""
     if item.picture is None:
         return None, None
-    rendition = item.picture.best_rendition(is_local=lambda href: ninjs.local_path(href, base_dir) is not None)
+    rendition = item.picture.best_rendition(is_local=lambda href: ninjs.local_path(href, base_dir, root) is not None)
     if rendition is None:
         return None, None
-    return rendition, ninjs.local_path(rendition.href, base_dir)
+    return rendition, ninjs.local_path(rendition.href, base_dir, root)
 
 
 def _wire_image(
@@ -827,11 +827,11 @@ def _wire_relations(*, article: Article, item: ninjs.WireItem, section_subject: 
 
 
 def _wire_create(
-    *, item: ninjs.WireItem, base_dir, publish: bool, section: Section | None, by, stored: list[Image]
+    *, item: ninjs.WireItem, base_dir, root, publish: bool, section: Section | None, by, stored: list[Image]
 ) -> WireImport:
     fields, needs_translation = ninjs.story_fields(item)
     chosen_section, section_subject = _wire_section(item=item, default=section)
-    rendition, path = _wire_rendition(item=item, base_dir=base_dir)
+    rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
     notes = _wire_picture_notes(rendition=rendition, path=path)
     image = _wire_image(item=item, path=path, by=by, stored=stored) if path and path.is_file() else None
     article = Article(
@@ -855,7 +855,7 @@ def _wire_create(
 
 
 def _wire_update(
-    *, article: Article, item: ninjs.WireItem, base_dir, publish: bool, by, stored: list[Image]
+    *, article: Article, item: ninjs.WireItem, base_dir, root, publish: bool, by, stored: list[Image]
 ) -> WireImport:
     """A newer version from the agency: its text replaces the old, an editor's translation is kept."""
     notes: list[str] = []
@@ -875,7 +875,7 @@ def _wire_update(
     if keep_translation:
         notes.append(_("The Arabic translation was kept: check it against the agency's new version."))
     article.embargo_until = item.embargoed
-    rendition, path = _wire_rendition(item=item, base_dir=base_dir)
+    rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
     if rendition is not None and rendition.href != article.wire_image_href:
         notes += _wire_picture_notes(rendition=rendition, path=path)
         image = _wire_image(item=item, path=path, by=by, stored=stored) if path and path.is_file() else None
@@ -897,6 +897,7 @@ def article_import_ninjs(
     *,
     document: object,
     base_dir: Path | None = None,
+    root: Path | None = None,
     publish: bool = False,
     section: Section | None = None,
     by=None,
@@ -904,8 +905,10 @@ def article_import_ninjs(
 ) -> WireImport:
     """Import one ninjs document (agency copy) as a story, all of it or nothing.
 
-    Idempotent on the document's ``uri``: the same version changes nothing, a newer one
-    updates the story (one revision), an older one is skipped. New stories wait in review;
+    ``base_dir`` is the JSON file's folder, against which relative photo addresses resolve;
+    no photo address may leave ``root`` (default ``base_dir``). Idempotent on the document's
+    ``uri``: the same version changes nothing, a newer one updates the story (one revision),
+    an older one is skipped. New stories wait in review;
     ``publish`` publishes them at the agency's ``firstcreated`` (else ``versioncreated``)
     unless they need translating or their photo lacks alt text. Raises ninjs.DocumentRefused,
     images.ImageRejected or ValidationError with the reason; the caller's other documents are
@@ -929,7 +932,7 @@ def article_import_ninjs(
     if dry_run:
         if existing is None:
             _wire_section(item=item, default=section)
-        rendition, path = _wire_rendition(item=item, base_dir=base_dir)
+        rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
         if path is not None and path.is_file():
             _wire_image(item=item, path=path, dry_run=True, stored=[])
         notes = tuple(_wire_picture_notes(rendition=rendition, path=path))
@@ -943,11 +946,11 @@ def article_import_ninjs(
             )
             if existing is None:
                 result = _wire_create(
-                    item=item, base_dir=base_dir, publish=publish, section=section, by=by, stored=stored
+                    item=item, base_dir=base_dir, root=root, publish=publish, section=section, by=by, stored=stored
                 )
             else:
                 result = _wire_update(
-                    article=existing, item=item, base_dir=base_dir, publish=publish, by=by, stored=stored
+                    article=existing, item=item, base_dir=base_dir, root=root, publish=publish, by=by, stored=stored
                 )
     except Exception:
         # Clean-up only: the rows roll back with the transaction, the photo files must go too.

@@ -164,3 +164,18 @@ def test_missing_paths_are_an_error(tmp_path):
         call_command("import_ninjs", str(tmp_path / "nowhere.json"), stdout=StringIO())
     with pytest.raises(CommandError, match="No JSON files"):
         call_command("import_ninjs", str(tmp_path), stdout=StringIO())
+
+
+def test_photos_in_a_sibling_folder_of_the_imported_folder_are_read(tmp_path):
+    """A drop folder with json/ and images/ side by side: «../images/…» stays inside what was imported."""
+    shutil.copyfile(SAMPLES / "good" / "small_400x300.jpg", write(tmp_path / "images" / "x", {}).with_name("lead.jpg"))
+    write(tmp_path / "json" / "story.json", text_document(associations=[picture_association("../images/lead.jpg")]))
+
+    output, error = run(tmp_path)
+
+    assert error is None, output
+    assert Article.objects.get().lead_image is not None
+    # The same file imported on its own may not climb out of its folder.
+    Article.objects.all().delete()
+    output, error = run(tmp_path / "json" / "story.json")
+    assert error is not None and lines_starting(output, "failed")

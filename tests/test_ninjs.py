@@ -781,3 +781,15 @@ def test_a_missing_photo_file_flags_the_story(section, tmp_path):
 
     assert result.article.is_image_missing and result.article.wire_image_href == "photos/not-there.jpg"
     assert any("not-there.jpg" in note for note in result.notes)
+
+
+def test_a_file_address_outside_the_imported_folder_is_refused(section, tmp_path):
+    outside = copy_sample(tmp_path, target="../elsewhere/photo.jpg")
+
+    with pytest.raises(ninjs.DocumentRefused) as refused:
+        import_document(
+            text_document(associations=[picture_association(outside.resolve().as_uri())]),
+            base_dir=tmp_path / "wire",
+        )
+    assert refused.value.code == "image_path"
+    assert not Image.objects.exists()

@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
-        files = list(self._files(options["paths"]))
+        files = list(self._files(options["paths"]))  # (file, the folder it was found under)
         if not files:
             raise CommandError("No JSON files found in the given paths.")
         section = None
@@ -50,8 +50,8 @@ class Command(BaseCommand):
         counts = dict.fromkeys(OUTCOMES, 0)
         # Reasons are written in the newsroom's language, as the admin shows them.
         with translation.override(settings.LANGUAGE_CODE):
-            for path in files:
-                for outcome in self._import_file(path, section=section, options=options):
+            for path, root in files:
+                for outcome in self._import_file(path, root=root, section=section, options=options):
                     counts[outcome] += 1
         total = sum(counts.values())
         summary = f"{total} document{'s' if total != 1 else ''}: " + ", ".join(
@@ -67,13 +67,14 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*.json") if p.is_file() and not p.name.startswith("."))
+                found = sorted(p for p in path.rglob("*.json") if p.is_file() and not p.name.startswith("."))
+                yield from ((file, path) for file in found)
             elif path.is_file():
-                yield path
+                yield path, path.parent
             else:
                 raise CommandError(f"No such file or folder: {raw}")
 
-    def _import_file(self, path: Path, *, section, options):
+    def _import_file(self, path: Path, *, root: Path, section, options):
         try:
             documents = list(ninjs.read_documents(path))
         except ninjs.DocumentRefused as error:
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                 result = services.article_import_ninjs(
                     document=document,
                     base_dir=path.parent,
+                    root=root,
                     publish=options["publish"],
                     section=section,
                     dry_run=options["dry_run"],

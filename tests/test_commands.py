@@ -1,5 +1,6 @@
 """load_demo: a fresh install gets a believable newsroom, and running it again changes nothing."""
 
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -7,11 +8,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
+from articles import demo as demo_content
 from articles.models import Article, Image, Section
 
 from .factories import make_article
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_demo_photos(monkeypatch):
+    # These tests check the newsroom the demo builds, not its renditions: drawing its photos
+    # small makes each load several times faster.
+    monkeypatch.setattr(demo_content, "draw_photo", partial(demo_content.draw_photo, width=480, height=320))
 
 
 def load_demo(*args) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +21,7 @@ from PIL import IptcImagePlugin
 
 from articles import images, services
 from articles.models import RENDITION_WIDTHS, Agency, AgencyAlias, Article, CreditSuggestion, Image
+from articles.progress import progress
 
 from .factories import (
     SAMPLE_IMAGES,
@@ -996,3 +998,100 @@ class TestQueryBudgets:
 
         assert page.count("<figure") == 6
         assert _count_queries(client, five.get_absolute_url()) == with_one
+
+
+def call(name: str, *args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(name, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+class TestImportImages:
+    def test_imports_every_good_file_with_one_line_each(self, settings, few_renditions):
+        reuters = make_agency(name="رويترز", name_en="Reuters")
+
+        out, _err = call("import_images", str(GOOD))
+
+        lines = [line for line in out.splitlines() if line.startswith("imported")]
+        assert len(lines) == len(GOOD_FILES) == Image.objects.count()
+        large = next(line for line in lines if "large_24mp.jpg" in line)
+        assert "6000×4000" in large and f"credit: {reuters}" in large
+        assert "? EPA-EFE" in next(line for line in lines if "cmyk.jpg" in line)
+        assert f"{len(GOOD_FILES)} imported, 0 refused." in out
+        assert len(stored_files(settings.PRIVATE_MEDIA_ROOT)) == len(GOOD_FILES)
+
+    def test_refuses_every_hostile_file_with_its_reason_and_fails(self, settings):
+        with pytest.raises(CommandError) as failed:
+            call("import_images", str(HOSTILE))
+
+        assert f"0 imported, {len(HOSTILE_FILES)} refused." in str(failed.value)
+        assert not Image.objects.exists()
+        assert stored_files(settings.MEDIA_ROOT) == [] and stored_files(settings.PRIVATE_MEDIA_ROOT) == []
+
+    def test_one_bad_file_does_not_stop_the_others(self, few_renditions):
+        out = io.StringIO()
+
+        with pytest.raises(CommandError) as failed:
+            call_command(
+                "import_images", str(HOSTILE / "bomb_30000x30000.png"), str(GOOD / "small_400x300.jpg"), stdout=out
+            )
+
+        assert "1 imported, 1 refused." in str(failed.value)
+        refused = next(line for line in out.getvalue().splitlines() if line.startswith("refused"))
+        assert "bomb_30000x30000.png" in refused and "30000×30000" in refused
+        assert Image.objects.get().width == 400
+
+    def test_dry_run_checks_without_storing(self, settings):
+        out, _err = call("import_images", "--dry-run", str(GOOD / "small_400x300.jpg"))
+
+        assert out.startswith("valid")
+        assert not Image.objects.exists()
+        assert stored_files(settings.PRIVATE_MEDIA_ROOT) == []
+
+    def test_a_missing_path_is_an_error(self, tmp_path):
+        with pytest.raises(CommandError):
+            call("import_images", str(tmp_path / "nowhere"))
+
+
+class TestRegenerateRenditions:
+    def test_writes_missing_renditions(self, settings):
+        photo = make_image(width=700, height=500)
+        expected = renditions_on_disk(photo, settings)
+        for path in expected:
+            path.unlink()
+
+        out, _err = call("regenerate_renditions")
+
+        assert renditions_on_disk(photo, settings) == expected
+        assert f"1 photos, {len(expected)} renditions written, 0 failed." in out
+
+    def test_force_rewrites_only_the_chosen_photo(self, settings):
+        photo, other = make_image(width=700, height=500), make_image(width=700, height=500)
+
+        out, _err = call("regenerate_renditions", "--force", "--id", str(photo.pk))
+
+        assert f"1 photos, {len(renditions_on_disk(photo, settings))} renditions written, 0 failed." in out
+        assert renditions_on_disk(other, settings)
+
+    def test_a_missing_original_is_reported_and_fails(self, settings):
+        photo = make_image()
+        (settings.PRIVATE_MEDIA_ROOT / photo.file.name).unlink()
+
+        with pytest.raises(SystemExit) as failed:
+            call("regenerate_renditions", "--force")
+
+        assert failed.value.code == 1
+
+
+def test_progress_bar_is_drawn_only_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+
+    assert list(progress(range(3), total=3, label="renditions", stream=terminal)) == [0, 1, 2]
+    list(progress(range(3), total=3, label="renditions", stream=pipe))
+
+    assert terminal.getvalue().endswith(f"\rrenditions [{'#' * 30}] 3/3\n")
+    assert pipe.getvalue() == ""

@@ -143,7 +143,7 @@ def test_every_example_file_has_an_expected_outcome():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_example_imports_or_is_refused_with_a_reason(name, section, no_network, django_db_blocker):
+def test_each_example_imports_or_is_refused_with_a_reason(name, section, no_network):
     outcomes = []
     for _label, document in ninjs.read_documents(EXAMPLES / name):
         before = Article.objects.count()

@@ -6,8 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+# `make serve`: production settings behind a TLS-terminating proxy (docs/deploy.md). The secret
+# key and host names come from the caller's environment; these defaults can be overridden too.
+SERVE_ENV := DJANGO_HTTPS=$${DJANGO_HTTPS:-1} DJANGO_BEHIND_PROXY=$${DJANGO_BEHIND_PROXY:-1} DJANGO_SERVE_MEDIA=$${DJANGO_SERVE_MEDIA:-1}
 
-.PHONY: run test install install-dev lint migrate demo messages clean bench bench-renditions
+.PHONY: run serve test install install-dev lint migrate demo messages clean bench bench-renditions
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -45,6 +48,12 @@ run: demo
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/  (demo accounts printed above)"
 	@echo ""
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve uses production settings: set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (docs/deploy.md)."; exit 1; }
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi:application
 
 test: install-dev
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -7,8 +7,10 @@ debug off there is no default secret key.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,12 +59,20 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "django_prose_editor",
+    "csp",
     "articles.apps.ArticlesConfig",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line and error page of the request carries its id.
+    "articles.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # TRACE refused, Permissions-Policy, nonces on the admin's import map.
+    "articles.middleware.HardeningMiddleware",
+    # With a read replica: the admin, staff and writes read the primary (articles/routers.py).
+    "articles.middleware.PrimaryDatabaseMiddleware",
     # ETag and Last-Modified for every page, answering conditional GETs with 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A busy database or a full disk gets a clear page (503, 507), not a bare 500.
+    "articles.middleware.FaultMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +138,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One machine serving readers while editors publish: WAL lets pages read while a story
+    # is written; IMMEDIATE takes the write lock when a transaction starts (a transaction
+    # that upgrades later fails at once instead of waiting); the timeout is how long a write
+    # waits for another before the editor sees the "busy" page (articles.middleware).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A PostgreSQL streaming replica for readers' queries; writes and the admin stay on the primary.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["articles.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,14 +192,20 @@ TAGGIT_CASE_INSENSITIVE = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# A separate media domain in production (https://media.example/): no cookies reach it and
+# nothing served there can read the site's. See docs/deploy.md.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+# One machine without a media server: the app serves renditions itself (articles/mediafiles.py).
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA")
+MEDIA_MAX_AGE = int(os.environ.get("DJANGO_MEDIA_MAX_AGE", str(30 * 24 * 60 * 60)))
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded originals keep their GPS and camera metadata: they live outside MEDIA_ROOT
 # and are never served; readers get renditions re-encoded from pixels.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "media_private"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files appear under their name only when completely written (articles/storage.py).
+    "default": {"BACKEND": "articles.storage.AtomicFileSystemStorage"},
     "originals": {"BACKEND": "articles.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -179,15 +216,115 @@ STORAGES = {
     },
 }
 
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    # S3-compatible object storage (django-storages): renditions under a public prefix that
+    # the media domain serves; originals in a private bucket, or a private prefix of the same
+    # bucket that no policy makes public. Keys from the variables below or boto3's own chain.
+    _s3 = {
+        "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+        "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+        "file_overwrite": False,
+    }
+    _s3_bucket = os.environ.get("DJANGO_S3_BUCKET", "")
+    _s3_private_bucket = os.environ.get("DJANGO_S3_PRIVATE_BUCKET", "")
+    if not _s3_bucket:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET.")
+    STORAGES["default"] = {
+        "BACKEND": "articles.storage.PublicS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _s3_bucket,
+            "location": os.environ.get("DJANGO_S3_PUBLIC_PREFIX", "media"),
+            "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_MAX_AGE}"},
+        },
+    }
+    STORAGES["originals"] = {
+        "BACKEND": "articles.storage.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _s3_private_bucket or _s3_bucket,
+            "location": "" if _s3_private_bucket else os.environ.get("DJANGO_S3_PRIVATE_PREFIX", "private"),
+            "querystring_auth": True,
+            "default_acl": "private",
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE is 'filesystem' (the default) or 's3'.")
+
 LOGIN_URL = "admin:login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(60 * 60 * 12)))
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: the admin's scripts take the token from the form.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS. Production runs behind a proxy that terminates TLS (docs/deploy.md): with
+# DJANGO_BEHIND_PROXY=1 its X-Forwarded-Proto tells Django the request came over HTTPS
+# (the proxy must set or strip that header). DJANGO_HTTPS=1 redirects plain HTTP, marks
+# cookies Secure and sends HSTS for a year, subdomains included.
+if env_bool("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HTTPS = env_bool("DJANGO_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the health check over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60))) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Asking browsers to preload HSTS is a promise for the whole domain: the owner opts in.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Browser features no page of ours uses (articles.middleware.HardeningMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Where photos come from when they are not on this site's own origin.
+_media_origins = [
+    origin
+    for origin in (
+        _origin(MEDIA_URL),
+        f"https://{os.environ['DJANGO_S3_CUSTOM_DOMAIN']}" if os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") else None,
+        _origin(os.environ.get("DJANGO_S3_ENDPOINT_URL", "")) if MEDIA_STORAGE == "s3" else None,
+    )
+    if origin
+]
+# Content-Security-Policy (django-csp): no inline script runs without the request's nonce
+# (the admin's import map gets one: articles.middleware), nothing may frame us, no plugins,
+# no <base>. Reader pages carry no inline script at all, so the page cache stays valid.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_media_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
 
 # The photo desk's limits (see articles/images.py).
 IMAGE_MAX_MEGAPIXELS = float(os.environ.get("DJANGO_IMAGE_MAX_MEGAPIXELS", "40"))
@@ -206,6 +343,18 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
+if os.environ.get("REDIS_URL"):
+    # Django's Redis backend, made to degrade to misses if Redis goes away (articles/cache.py):
+    # pages are then built from the database instead of failing.
+    CACHES["default"] = {
+        "BACKEND": "articles.cache.ResilientRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "TIMEOUT": 600,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "sahifa"),
+    }
+    if env_bool("DJANGO_SESSIONS_IN_CACHE"):
+        # Sessions read from Redis and written through to the database, so they outlive it.
+        SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Reader pages: whole-page cache for anonymous readers (articles/pagecache.py) and the
 # Cache-Control a CDN sees. PAGE_CACHE_SECONDS=0 turns the page cache off.
@@ -230,7 +379,11 @@ DATE_MONTH_NAMES = os.environ.get("DJANGO_DATE_MONTH_NAMES", "standard")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "articles.middleware.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; lock-outs are warnings and still show.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -1,16 +1,19 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
 
-from articles import sitemaps
+from articles import health, mediafiles, sitemaps
 from articles import views as article_views
 
 urlpatterns = [
     # The admin is not language-prefixed: it is always Arabic (articles.middleware).
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: 200 when the databases and the cache answer, else 503.
+    path("healthz", health.healthz, name="healthz"),
     # Crawlers' files are not language-prefixed; the sitemaps list both languages' addresses.
     path("robots.txt", article_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-index"),
@@ -27,12 +30,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    # Uploaded media is served by Django only in development; production serves
-    # it from its own host (see docs/architecture.md).
-    urlpatterns += [
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+if (settings.DEBUG or settings.SERVE_MEDIA) and settings.MEDIA_STORAGE == "filesystem":
+    # Renditions are served by Django only in development or on a single machine
+    # (DJANGO_SERVE_MEDIA=1); production serves them from the media domain (docs/deploy.md).
+    media_prefix = urlsplit(settings.MEDIA_URL).path.strip("/")
+    urlpatterns += [path(f"{media_prefix}/<path:path>", mediafiles.serve_media, name="media")]
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"

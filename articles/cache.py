@@ -1,0 +1,167 @@
+"""Redis as the shared cache, and reader pages that survive it going away.
+
+Django's own Redis backend raises on every call once the server is unreachable, and
+each of those would be a 500. ``ResilientRedisCache`` turns a connection failure into
+what a cache may always answer: a miss (``get`` returns the default, ``add`` says
+"go ahead", writes are dropped). Pages are then built from the database, as on a
+cold cache. The outage is logged once, not on every call, and for a few seconds
+after a failure the server is not tried again, so requests don't each wait for a
+connection that is not coming.
+
+Deletes that failed during an outage are replayed when Redis answers again (within
+this process), so a logged-out session or an invalidated page does not come back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("articles.cache")
+
+# How long to skip Redis after a failure before trying it again.
+RETRY_SECONDS = 5.0
+# Failed deletes remembered for replay; beyond this the oldest are dropped (and logged).
+MAX_PENDING_DELETES = 10_000
+
+
+def _connection_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError, TimeoutError)
+
+
+class ResilientRedisCache(RedisCache):
+    """django.core.cache.backends.redis.RedisCache that degrades to misses when Redis is down."""
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        # Fail fast: a cache that takes seconds to answer is worse than no cache.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 0.5)
+        options.setdefault("retry_on_timeout", False)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._errors = _connection_errors()
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._is_down = False
+        self._pending_deletes: dict[str, None] = {}
+
+    # --- health --------------------------------------------------------------------
+
+    @property
+    def is_available(self) -> bool:
+        """False while this process is treating Redis as gone (until the next retry)."""
+        return not (self._is_down and time.monotonic() < self._down_until)
+
+    def ping(self) -> bool:
+        """Ask Redis directly (for /healthz): True if it answers now."""
+        try:
+            result = bool(self._cache.get_client(write=True).ping())
+        except self._errors as exc:
+            self._failed("ping", exc)
+            return False
+        self._recovered()
+        return result
+
+    def _failed(self, operation: str, exc: BaseException) -> None:
+        with self._lock:
+            first = not self._is_down
+            self._is_down = True
+            self._down_until = time.monotonic() + RETRY_SECONDS
+        if first:
+            logger.error(
+                "Redis cache unavailable (%s failed: %s); serving without the cache until it answers again.",
+                operation,
+                exc,
+            )
+
+    def _recovered(self) -> None:
+        if not self._is_down:
+            return
+        with self._lock:
+            if not self._is_down:
+                return
+            self._is_down = False
+            pending, self._pending_deletes = list(self._pending_deletes), {}
+        logger.warning("Redis cache is answering again; replaying %d deletes missed while it was down.", len(pending))
+        if pending:
+            try:
+                self._cache.delete_many(pending)
+            except self._errors as exc:
+                self._remember_deletes(pending)
+                self._failed("replay", exc)
+
+    def _remember_deletes(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._pending_deletes[key] = None
+            overflow = len(self._pending_deletes) - MAX_PENDING_DELETES
+            if overflow > 0:
+                for key in list(self._pending_deletes)[:overflow]:
+                    del self._pending_deletes[key]
+                logger.error("Dropped %d deletes queued for Redis; stale entries may reappear.", overflow)
+
+    def _call(self, operation: str, default, function, *args):
+        if not self.is_available:
+            return default
+        try:
+            result = function(*args)
+        except self._errors as exc:
+            self._failed(operation, exc)
+            return default
+        self._recovered()
+        return result
+
+    # --- the cache API --------------------------------------------------------------
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # "Go ahead": a caller holding a lock built with add() does the work itself
+        # instead of waiting for a peer that cannot tell it anything.
+        return self._call("add", True, super().add, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        result = self._call("delete", None, super().delete, key, version)
+        if result is None:
+            self._remember_deletes([self.make_and_validate_key(key, version=version)])
+            return False
+        return result
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        result = self._call("incr", None, super().incr, key, delta, version)
+        if result is None:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        if self._call(
+            "delete_many", False, lambda: super(ResilientRedisCache, self).delete_many(keys, version) or True
+        ):
+            return
+        self._remember_deletes([self.make_and_validate_key(key, version=version) for key in keys])
+
+    def clear(self):
+        return self._call("clear", False, super().clear)

@@ -123,15 +123,18 @@ class AgencyAdmin(CatalogueAdminMixin, TranslatedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not AgencyAlias:
             return super().save_formset(request, form, formset, change)
-        # Aliases are written through the service, which computes their comparison key.
+        # Aliases are written through the service, which computes their comparison key. The
+        # admin's history message reads what the formset saved, so it is told here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for alias_form in formset.forms:
             data = getattr(alias_form, "cleaned_data", None)
             if not data or not (data.get("DELETE") or alias_form.has_changed()):
                 continue
             if alias_form.instance.pk:
+                formset.deleted_objects.append(alias_form.instance)
                 alias_form.instance.delete()
             if not data.get("DELETE") and data.get("name"):
-                services.agency_add_alias(agency=form.instance, name=data["name"])
+                formset.new_objects.append(services.agency_add_alias(agency=form.instance, name=data["name"]))
 
 
 @admin.register(Tag)
@@ -150,6 +153,11 @@ class TagAdmin(CatalogueAdminMixin, TranslatedAdmin):
 
 class ImageAdminForm(forms.ModelForm):
     """Every upload goes through the photo desk's one validation path before anything is stored."""
+
+    class Meta:
+        # The original has no URL (it is never served), so the form must not link to it as
+        # ClearableFileInput's «Currently: …» does; the preview beside it shows a rendition.
+        widgets = {"file": forms.FileInput}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

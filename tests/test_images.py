@@ -825,6 +825,33 @@ class TestCreditsManagement:
             assert gettext(flag) in page
         assert "للاستخدام التحريري فقط" in page
 
+    @pytest.mark.parametrize(("term", "expected"), [("بلا وصف", {"no_alt"}), ("AFP", None)])
+    def test_changelist_searches_captions_and_credits(self, staff_client, library, term, expected):
+        _afp, photos = library
+
+        response = staff_client.get(admin_url("image_changelist"), {"q": term})
+
+        found = {photo.pk for photo in response.context["cl"].result_list}
+        wanted = {photos[key].pk for key in expected} if expected else {p.pk for p in photos.values() if p.credit_id}
+        assert found == wanted
+
+    def test_changelist_filters_by_upload_month(self, staff_client, library):
+        url = admin_url("image_changelist")
+
+        response = staff_client.get(url, {"created_at__year": "2024", "created_at__month": "12"})
+        other = staff_client.get(url, {"created_at__year": "2024", "created_at__month": "11"})
+
+        assert response.context["cl"].result_count == 6
+        assert other.context["cl"].result_count == 0
+
+    def test_story_form_flags_an_expired_lead_photo(self, staff_client, library):
+        _afp, photos = library
+        story = make_article(publish=False, lead_image=photos["expired"])
+
+        page = page_of(staff_client, admin_url("article_change", story.pk))
+
+        assert gettext("rights expired") in page
+
     def test_set_credit_action_credits_the_selected_photos(self, staff_client, library):
         _afp, photos = library
         reuters = make_agency(name="رويترز", name_en="Reuters")

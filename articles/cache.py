@@ -60,13 +60,13 @@ class ResilientRedisCache(RedisCache):
 
     def ping(self) -> bool:
         """Ask Redis directly (for /healthz): True if it answers now."""
+        if self._is_down and not self._try_recover():
+            return False
         try:
-            result = bool(self._cache.get_client(write=True).ping())
+            return bool(self._cache.get_client(write=True).ping())
         except self._errors as exc:
             self._failed("ping", exc)
             return False
-        self._recovered()
-        return result
 
     def _failed(self, operation: str, exc: BaseException) -> None:
         with self._lock:
@@ -80,21 +80,27 @@ class ResilientRedisCache(RedisCache):
                 exc,
             )
 
-    def _recovered(self) -> None:
-        if not self._is_down:
-            return
+    def _try_recover(self) -> bool:
+        """After the back-off: if Redis answers, replay the deletes it missed, then use it again."""
+        if time.monotonic() < self._down_until:
+            return False
         with self._lock:
-            if not self._is_down:
-                return
-            self._is_down = False
-            pending, self._pending_deletes = list(self._pending_deletes), {}
-        logger.warning("Redis cache is answering again; replaying %d deletes missed while it was down.", len(pending))
-        if pending:
-            try:
+            pending = list(self._pending_deletes)
+        try:
+            self._cache.get_client(write=True).ping()
+            if pending:
                 self._cache.delete_many(pending)
-            except self._errors as exc:
-                self._remember_deletes(pending)
-                self._failed("replay", exc)
+        except self._errors as exc:
+            with self._lock:
+                self._down_until = time.monotonic() + RETRY_SECONDS
+            logger.debug("Redis still unavailable: %s", exc)
+            return False
+        with self._lock:
+            for key in pending:
+                self._pending_deletes.pop(key, None)
+            self._is_down = False
+        logger.warning("Redis cache is answering again; replayed %d deletes missed while it was down.", len(pending))
+        return True
 
     def _remember_deletes(self, keys) -> None:
         with self._lock:
@@ -107,15 +113,13 @@ class ResilientRedisCache(RedisCache):
                 logger.error("Dropped %d deletes queued for Redis; stale entries may reappear.", overflow)
 
     def _call(self, operation: str, default, function, *args):
-        if not self.is_available:
+        if self._is_down and not self._try_recover():
             return default
         try:
-            result = function(*args)
+            return function(*args)
         except self._errors as exc:
             self._failed(operation, exc)
             return default
-        self._recovered()
-        return result
 
     # --- the cache API --------------------------------------------------------------
 

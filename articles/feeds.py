@@ -141,7 +141,7 @@ class LatestArticlesFeed(Feed):
                 "caption": image.caption,
                 "credit": image.credit.name if image.credit_id else "",
                 "photographer": image.public_photographer,
-                "copyright": image.copyright_notice,
+                "copyright": image.public_copyright_notice,
             }
         }
 

@@ -303,6 +303,12 @@ class Image(models.Model):
     def public_photographer(self) -> str:
         return "" if self.is_photographer_anonymous else self.photographer
 
+    @property
+    def public_copyright_notice(self) -> str:
+        # A notice usually names the photographer («© Salma Al-Khatib/AFP»): an anonymous
+        # photographer's photo is credited through its agency only.
+        return "" if self.is_photographer_anonymous else self.copyright_notice
+
     def is_expired(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.rights_expire_at is not None and self.rights_expire_at < today

@@ -784,8 +784,8 @@ def _image_association(image, *, uri: str, context: ExportContext) -> dict:
         association["descriptions"] = descriptions
     if image.public_photographer:
         association["by"] = image.public_photographer
-    if image.copyright_notice:
-        association["copyrightnotice"] = image.copyright_notice
+    if image.public_copyright_notice:
+        association["copyrightnotice"] = image.public_copyright_notice
     if image.usage_terms:
         association["usageterms"] = image.usage_terms
     renditions = []

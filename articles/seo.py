@@ -65,8 +65,8 @@ def _image_object(image: Image, request) -> dict:
     elif image.credit_id:
         # An anonymous photographer is credited to the agency only.
         data["creator"] = {"@type": "Organization", "name": image.credit.name}
-    if image.copyright_notice:
-        data["copyrightNotice"] = image.copyright_notice
+    if image.public_copyright_notice:
+        data["copyrightNotice"] = image.public_copyright_notice
     elif image.credit_id:
         data["copyrightNotice"] = image.credit.name
     return data

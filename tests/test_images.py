@@ -540,6 +540,7 @@ class TestPrivacy:
             alt_text="متظاهرون في ساحة",
             credit=make_agency(),
             photographer=photographer,
+            copyright_notice=f"© {photographer} / صحيفة",
             is_photographer_anonymous=is_anonymous,
         )
         story = make_article(lead_image=photo)
@@ -552,6 +553,7 @@ class TestPrivacy:
                 reverse("articles:home"),
                 reverse("articles:feed"),
                 reverse("articles:ninjs-feed"),
+                reverse("articles:article-ninjs", args=[story.pk]),
             )
         }
 

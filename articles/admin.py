@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
@@ -324,7 +325,17 @@ class ImageAdmin(TranslatedAdmin):
         for image in queryset:
             services.image_delete(image=image)
 
-    @admin.action(description=_("Set the credit of the selected photos"), permissions=["change"])
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.has_credit_permission(request):
+            # Journalists upload and describe photos; once stored, only editors change a credit.
+            fields = (*fields, "credit")
+        return fields
+
+    def has_credit_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    @admin.action(description=_("Set the credit of the selected photos"), permissions=["credit"])
     def set_credit(self, request, queryset):
         agency = Agency.objects.filter(pk=request.POST.get("agency") or None).first()
         if agency is None:
@@ -546,6 +557,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     )
     inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
     actions = ("publish_selected", "unpublish_selected")
+    # VersionAdmin names its generic template; ours adds the comparison form and restore links for editors.
+    object_history_template = "reversion/articles/article/object_history.html"
     fieldsets = (
         (None, {"fields": ("headline", "dek", "slug", "body", "expected_version")}),
         (_("Placement"), {"fields": ("section", "tags", "lead_image", "lead_thumb")}),
@@ -595,14 +608,23 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def reversion_register(self, model, **options):
+        # What a revision holds is decided in one place (ArticlesConfig.register_history). The
+        # admin is set up before that app is ready; left alone, VersionAdmin would register its
+        # own guess first (no tags followed, the version counter saved) and win.
+        django_apps.get_app_config("articles").register_history()
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
+        request._kept_on_restore = history.kept_on_restore(article_id=unquote(object_id))
+        request._restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
+        request._restoring = True
         return super().recover_view(request, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
@@ -694,6 +716,12 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
+        if getattr(request, "_restoring", False):
+            # Inside the revision or recover view's transaction, after the old revision was
+            # written back: a RevertError here becomes reversion's message and a rollback.
+            history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
+            if getattr(request, "_kept_on_restore", None) is not None:
+                history.put_back(article_id=unquote(object_id), kept=request._kept_on_restore)
         if request.method == "GET":
             restored = take_stash(request)
             if restored is not None:
@@ -795,15 +823,19 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
+        # Corrections are added through the service; the admin's history message reads what the
+        # formset saved, so it is told here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for correction_form in formset.extra_forms:
             if correction_form.has_changed() and not correction_form.cleaned_data.get("DELETE"):
                 data = correction_form.cleaned_data
-                services.article_add_correction(
+                correction = services.article_add_correction(
                     article=form.instance,
                     note=data["note_ar"],
                     by=request.user,
                     translations={"en": {"note": data.get("note_en") or ""}},
                 )
+                formset.new_objects.append(correction)
 
     def save_related(self, request, form, formsets, change):
         # Tags (save_m2m) and the byline, source and photo inlines are saved after save_model;

@@ -1,16 +1,32 @@
-"""Comparing two saved revisions of a story, field by field and relation by relation."""
+"""Comparing two saved revisions of a story, field by field and relation by relation; and
+checking that a revision being restored still fits the database."""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
 
+from django.db import IntegrityError, connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from reversion.errors import RevertError
 from reversion.models import Version
 
-from .models import Agency, Article, Author, Byline, CitedSource, Image, Placement, Section, Tag, TaggedArticle
+from .models import (
+    Agency,
+    Article,
+    Author,
+    Byline,
+    CitedSource,
+    Correction,
+    Image,
+    Placement,
+    Section,
+    Tag,
+    TaggedArticle,
+)
 
 COMPARED_FIELDS = (
     "headline_ar",
@@ -101,10 +117,10 @@ def compare_versions(old: Version, new: Version) -> list[Difference]:
         key = f"{field}_id" if field in ("section", "lead_image") else field
         before, after = _display(field, old_fields.get(key)), _display(field, new_fields.get(key))
         if before != after:
-            label = Article._meta.get_field(field).verbose_name
-            language = field.rsplit("_", 1)[-1] if field.endswith(("_ar", "_en")) else ""
+            # modeltranslation's fields are already labelled with their language («العنوان [ar]»).
+            label = str(Article._meta.get_field(field).verbose_name)
             old_html, new_html = _word_diff(before, after)
-            differences.append(Difference(f"{label} [{language}]" if language else str(label), old_html, new_html))
+            differences.append(Difference(label, old_html, new_html))
     old_rel, new_rel = _relations(old), _relations(new)
     for label, before in old_rel.items():
         after = new_rel[label]
@@ -112,3 +128,59 @@ def compare_versions(old: Version, new: Version) -> list[Difference]:
             old_html, new_html = _word_diff(before, after)
             differences.append(Difference(label, old_html, new_html))
     return differences
+
+
+# django-reversion's own messages when a revision no longer fits the database (a value or a
+# field type changed since). Its Arabic catalogue lacks them; ours translates them.
+REVERT_MESSAGES = (
+    gettext_noop("Could not save %(object_repr)s version - missing dependency."),
+    gettext_noop("Could not load %(object_repr)s version - incompatible version data."),
+)
+
+
+def check_restored_rows(*, story: str) -> None:
+    """Raise RevertError when the revision just written back points at rows deleted since.
+
+    A tag, author, source or photo deleted after the revision was saved leaves its restored
+    rows pointing at nothing. Foreign keys are only checked when the transaction commits (or
+    when the row is first used), which would fail the request; checked now, inside the
+    restore's transaction, the admin rolls back and shows the message instead.
+    """
+    tables = [model._meta.db_table for model in (Article, Byline, CitedSource, Placement, TaggedArticle)]
+    try:
+        connection.check_constraints(table_names=tables)
+    except IntegrityError as error:
+        raise RevertError(
+            gettext(
+                "This version of «%(story)s» cannot be restored: it uses a tag, author, source or photo "
+                "deleted since. Compare it with the current version in the history and copy what you need."
+            )
+            % {"story": story}
+        ) from error
+
+
+@dataclass(frozen=True)
+class Kept:
+    version: int | None
+    corrections: list[Correction]
+
+
+def kept_on_restore(*, article_id) -> Kept:
+    """What restoring an old revision must not take from the story, read before it is restored.
+
+    The lost-edit counter is not saved in revisions, so writing the old row back would rewind
+    it and let forms opened before the restore save over it unnoticed. Corrections are a log
+    readers have seen: an older revision predates some of them, and they stay.
+    """
+    return Kept(
+        version=Article.objects.filter(pk=article_id).values_list("version", flat=True).first(),
+        corrections=list(Correction.objects.filter(article_id=article_id)),
+    )
+
+
+def put_back(*, article_id, kept: Kept) -> None:
+    """Called after the old revision was written back, in the same transaction."""
+    if kept.version is not None:
+        Article.objects.filter(pk=article_id).update(version=kept.version)
+    present = set(Correction.objects.filter(article_id=article_id).values_list("pk", flat=True))
+    Correction.objects.bulk_create([correction for correction in kept.corrections if correction.pk not in present])

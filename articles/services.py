@@ -165,8 +165,14 @@ def article_add_correction(*, article: Article, note: str, by=None, translations
         for name, value in values.items():
             setattr(correction, f"{name}_{language}", value)
     correction.full_clean()
-    correction.save()
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    # A revision of the story with its corrections: the history shows who corrected it, and a
+    # deleted story is recovered with every correction readers saw.
+    with reversion.create_revision():
+        correction.save()
+        Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+        reversion.add_to_revision(Article.objects.get(pk=article.pk))
+        if user is not None:
+            reversion.set_user(user)
     _pages_showing(articles=[article])
     return correction
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
@@ -143,10 +144,11 @@ class TestDeletionProtection:
             section.delete()
 
     def test_deleting_a_journalists_account_keeps_their_stories_and_photos(self):
-        user = get_user_model().objects.create_user(username="former", password="not-a-real-password")
+        user = get_user_model().objects.create_user(username="former", password="not-a-real-password", is_staff=True)
+        user.groups.add(Group.objects.get(name="صحفي"))
         author = make_author(user=user)
         photo = make_image(by=user)
-        story = make_article(by=user, bylines=[author], lead_image=photo)
+        story = make_article(by=user, bylines=[author], lead_image=photo, publish=False)
 
         user.delete()
 

@@ -169,7 +169,7 @@ class TestPublishing:
         services.article_unpublish(article=story)
 
         story.refresh_from_db()
-        assert story.status == Article.Status.DRAFT
+        assert story.status == Article.Status.UNPUBLISHED
         assert not Article.objects.published().exists()
 
 

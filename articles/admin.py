@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
@@ -469,6 +471,44 @@ class PlacementInline(TranslationTabularInline):
     fields = ("position", "image", "after_paragraph", "caption_override")
 
 
+class DateRangeQuerySetMixin:
+    """The date hierarchy's years, months and days from MIN and MAX (two index lookups)
+    instead of truncating the date of every story: on SQLite that truncation runs in Python
+    per row, a third of a second at 20,000 stories. A month without stories may be offered;
+    choosing it shows an empty list."""
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = (timezone.localtime(bounds[key], tzinfo) for key in ("first", "last"))
+        if kind == "year":
+            moments = [first.replace(year=year, month=1, day=1) for year in range(first.year, last.year + 1)]
+        elif kind == "month":
+            moments, cursor = [], first.replace(day=1)
+            while cursor <= last:
+                moments.append(cursor)
+                cursor = cursor.replace(year=cursor.year + cursor.month // 12, month=cursor.month % 12 + 1)
+        elif kind == "day":
+            start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+            moments = [start + timedelta(days=n) for n in range((last.date() - start.date()).days + 1)]
+        else:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        moments = [m.replace(hour=0, minute=0, second=0, microsecond=0) for m in moments]
+        return moments if order == "ASC" else moments[::-1]
+
+
+_date_range_classes: dict[type, type] = {}
+
+
+def with_date_ranges(queryset):
+    cls = type(queryset)
+    if cls not in _date_range_classes:
+        _date_range_classes[cls] = type(f"DateRange{cls.__name__}", (DateRangeQuerySetMixin, cls), {})
+    queryset.__class__ = _date_range_classes[cls]
+    return queryset
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version the writer started from: a save based on an outdated copy is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -635,7 +675,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     # --- Lists and the form ---
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(
@@ -643,6 +683,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             )
         )
+        return with_date_ranges(queryset)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

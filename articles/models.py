@@ -557,6 +557,8 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The admin's list (every status, newest first) and its date hierarchy's MIN/MAX.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
         ]
 

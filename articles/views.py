@@ -193,8 +193,13 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
     )
     if not uses:
         return []
+    # Newer stories have higher ids: the best few by (shared tags, id) are enough to rank by date.
+    shortlist = sorted(uses, key=lambda pk: (-uses[pk], -pk))[: limit * 3]
     candidates = list(
-        public_articles().select_related("section", "lead_image", "lead_image__credit").filter(pk__in=list(uses))
+        public_articles()
+        .select_related("section", "lead_image", "lead_image__credit")
+        .defer("body", "body_ar", "body_en")
+        .filter(pk__in=shortlist)
     )
     candidates.sort(key=lambda story: (-uses[story.pk], -story.published_at.timestamp(), -story.pk))
     return candidates[:limit]

@@ -205,11 +205,15 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
     return candidates[:limit]
 
 
-class SearchView(PublicArticlesMixin, ListView):
+class SearchView(CachedPageMixin, PublicArticlesMixin, ListView):
     """/search/?q=: public stories in the reader's language, headline matches first, then the newest."""
 
     template_name = "articles/search.html"
     context_object_name = "articles"
+
+    def page_dependencies(self):
+        # Any story's change may change any search's results.
+        return [pagecache.ALL]
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")

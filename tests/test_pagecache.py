@@ -184,3 +184,13 @@ def test_lists_stop_at_their_page_bound_with_a_404(client, settings):
         make_article(headline=f"خبر رقم {n}")
     assert client.get(reverse("articles:home") + "?page=3").status_code == 200
     assert client.get(reverse("articles:home") + "?page=4").status_code == 404
+
+
+def test_a_repeated_search_is_served_from_the_cache_and_follows_new_stories(client, commit):
+    commit(make_article, headline="أسعار النفط ترتفع")
+    url = reverse("articles:search") + "?q=النفط"
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    commit(make_article, headline="النفط يتراجع مجدداً")
+    page = client.get(url)
+    assert state(page) == "miss" and "يتراجع مجدداً" in page.content.decode()

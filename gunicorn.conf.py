@@ -18,8 +18,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so memory cannot creep; jitter keeps them from restarting together.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# Recycling workers after N requests (GUNICORN_MAX_REQUESTS) bounds a memory leak, but a
+# recycled worker drops its idle keep-alive connections, and clients that reuse one at that
+# moment see an error (the load run counted them). Off by default: no leak is known.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Load the app once in the master: workers start fast and share memory.
 preload_app = True

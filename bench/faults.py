@@ -333,7 +333,8 @@ def drill_disk() -> None:
 # --- 4. A worker killed mid-upload ---------------------------------------------------
 
 
-def drill_kill(moments: tuple[float, ...] = (0.4, 1.0, 1.8, 2.6)) -> None:
+def drill_kill(moments: tuple[float | None, ...] = (0.4, 1.0, 1.8, 2.6, None)) -> None:
+    """``None``: kill the worker right after the upload has finished (its photo must be whole)."""
     workdir = Path(tempfile.mkdtemp(prefix="sahifa-fault-kill-"))
     port = free_port()
     env = environment(workdir, port, DJANGO_HTTPS="0", GUNICORN_WORKERS="1", GUNICORN_THREADS="2")
@@ -356,7 +357,10 @@ def drill_kill(moments: tuple[float, ...] = (0.4, 1.0, 1.8, 2.6)) -> None:
 
                 upload = threading.Thread(target=send)
                 upload.start()
-                time.sleep(moment)
+                if moment is None:
+                    upload.join(timeout=120)
+                else:
+                    time.sleep(moment)
                 for pid in workers:
                     os.kill(pid, signal.SIGKILL)
                     killed += 1
@@ -370,7 +374,8 @@ def drill_kill(moments: tuple[float, ...] = (0.4, 1.0, 1.8, 2.6)) -> None:
                             break
                     except OSError:
                         time.sleep(0.2)
-                print(f"        killed the worker {moment:.1f} s into an upload (answer: {answer or 'none'})")
+                when = "after an upload finished" if moment is None else f"{moment:.1f} s into an upload"
+                print(f"        killed the worker {when} (answer: {answer or 'none'})")
             check(
                 fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200,
                 f"kill: gunicorn replaced the worker {killed} times and serves",
@@ -378,7 +383,10 @@ def drill_kill(moments: tuple[float, ...] = (0.4, 1.0, 1.8, 2.6)) -> None:
         rows = set(image_rows(env)) - before
         private = workdir / "private"
         missing = [name for name in rows if not (private / name).is_file()]
-        check(not missing, f"kill: {len(rows)} photos were committed before a kill, none points at a missing file")
+        check(
+            rows and not missing,
+            f"kill: {len(rows)} photos were committed before a kill, none points at a missing file",
+        )
         verify = subprocess.run(
             [PYTHON, "manage.py", "media_check", "--older-than", "0", "--verify"],
             cwd=ROOT,

@@ -70,17 +70,31 @@ def pick_urls(env) -> dict[str, str]:
         "from articles.models import Article;"
         "a=Article.objects.published().filter(is_generated=True).order_by('-published_at').first();"
         "t=a.tags.order_by('pk').first();"
-        "print(json.dumps({'story':a.get_absolute_url(),'tag':t.get_absolute_url(),'word':a.headline.split()[0]}))"
+        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "u,_=get_user_model().objects.get_or_create(username='bench-editor',defaults={'is_staff':True,'is_superuser':True});"
+        "s=SessionStore();s[SESSION_KEY]=str(u.pk);"
+        "s[BACKEND_SESSION_KEY]='django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY]=u.get_session_auth_hash();s.create();"
+        "print(json.dumps({'story':a.get_absolute_url(),'tag':t.get_absolute_url(),'word':a.headline.split()[0],"
+        "'session':s.session_key}))"
     )
     out = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
+    global SESSION
+    SESSION = data["session"]
     return {
         "hello": "/bench/hello/",
         "home": "/",
         "story": data["story"],  # reverse() already percent-encodes
         "tag": data["tag"],
         "search": "/search/?q=" + urllib.parse.quote(data["word"]),
+        "admin": "/admin/articles/article/",
     }
+
+
+SESSION = ""
+STAFF_PAGES = {"admin"}
 
 
 def count_queries(env, urls: dict[str, str]) -> dict[str, int]:
@@ -88,8 +102,10 @@ def count_queries(env, urls: dict[str, str]) -> dict[str, int]:
         "import django,json,sys;django.setup();"
         "from django.test import Client;from django.test.utils import CaptureQueriesContext;"
         "from django.db import connection;"
-        "urls=json.loads(sys.argv[1]);c=Client();out={}\n"
+        "urls=json.loads(sys.argv[1]);out={}\n"
         "for name,url in urls.items():\n"
+        "    c=Client()\n"
+        "    if name=='admin': c.cookies['sessionid']=sys.argv[2]\n"
         "    c.get(url)\n"
         "    with CaptureQueriesContext(connection) as q: c.get(url)\n"
         "    out[name]=len(q)\n"
@@ -97,7 +113,7 @@ def count_queries(env, urls: dict[str, str]) -> dict[str, int]:
     )
     env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_ALLOWED_HOSTS": "testserver"}
     out = subprocess.run(
-        [PYTHON, "-c", script, json.dumps(urls)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-c", script, json.dumps(urls), SESSION], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -136,15 +152,24 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def wrk(port: int, path: str, *, seconds: int, connections: int) -> dict:
+def wrk(port: int, path: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
     url = f"http://127.0.0.1:{port}{path}"
+    headers = {"Cookie": cookie} if cookie else {}
     for _ in range(20):  # warm up the page cache and the workers
         try:
-            urllib.request.urlopen(url, timeout=10).read()
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10).read()
         except urllib.error.HTTPError as error:
             raise RuntimeError(f"{url} answered {error.code}") from error
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -184,7 +209,14 @@ def run(sizes: list[int], seconds: int, connections: int) -> dict:
                 port = free_port()
                 with Server(environment(workdir, page_cache=cached), port):
                     entry[mode] = {
-                        name: wrk(port, path, seconds=seconds, connections=connections) for name, path in urls.items()
+                        name: wrk(
+                            port,
+                            path,
+                            seconds=seconds,
+                            connections=connections,
+                            cookie=f"sessionid={SESSION}" if name in STAFF_PAGES else "",
+                        )
+                        for name, path in urls.items()
                     }
                 print(
                     f"{size:>7} {mode:<8} " + "  ".join(f"{n}={r['rps']:.0f}/s" for n, r in entry[mode].items()),
@@ -216,7 +248,7 @@ def table(results: dict) -> str:
     if len(sizes) >= 2:
         small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
         lines += ["", f"p50 at {int(sizes[-1]):,} stories ÷ p50 at {int(sizes[0]):,} (uncached):", ""]
-        for name in ("home", "story", "tag", "search"):
+        for name in ("home", "story", "tag", "search", "admin"):
             ratio = large["uncached"][name]["p50_ms"] / max(small["uncached"][name]["p50_ms"], 0.001)
             lines.append(f"- {name}: {ratio:.2f}")
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.utils import timezone
 
 from .mediafiles import walk
@@ -146,7 +146,7 @@ def _database_is_empty() -> bool:
     from .models import Article
 
     try:
-        return not Article.objects.exists()
+        return not Article.objects.using(DEFAULT_DB_ALIAS).exists()
     except DatabaseError:
         # Not migrated yet: nothing there.
         connection.close()

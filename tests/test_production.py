@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.db import OperationalError
 from django.test import override_settings
@@ -355,7 +356,9 @@ class TestReplicaRouter:
         monkeypatch.setattr(routers, "replica_configured", lambda: True)
         return routers.ReplicaRouter()
 
-    def test_without_a_replica_everything_reads_the_primary(self):
+    def test_without_a_replica_everything_reads_the_primary(self, monkeypatch):
+        monkeypatch.setattr(routers, "replica_configured", lambda: False)
+
         assert routers.ReplicaRouter().db_for_read(Article) == "default"
 
     def test_readers_content_is_read_from_the_replica(self, with_replica):
@@ -427,3 +430,27 @@ def test_sqlite_waits_for_other_writers_and_lets_readers_read():
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
+
+
+@pytest.mark.skipif(
+    "replica" not in django_settings.DATABASES,
+    reason="DATABASE_REPLICA_URL is not set (.ci/run sets it for a PostgreSQL run)",
+)
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_reader_pages_read_the_replica_and_the_admin_the_primary(client, settings, django_user_model, now):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    staff = django_user_model.objects.create_superuser("replica-editor", "r@example.com", None)
+
+    with CaptureQueriesContext(connections["replica"]) as replica:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(replica) > 0
+
+    client.force_login(staff)
+    with CaptureQueriesContext(connections["replica"]) as replica:
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(replica) == 0

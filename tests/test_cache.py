@@ -7,13 +7,16 @@ own. Without them those tests are skipped; the tests against a closed port alway
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -222,3 +225,33 @@ def test_redis_stopped_mid_run_then_back(client, private_redis, now, caplog):
     messages = [record.getMessage() for record in caplog.records]
     assert sum("unavailable" in message for message in messages) == 1, messages
     assert any("answering again" in message for message in messages)
+
+
+def test_redis_url_switches_the_cache_and_optionally_the_sessions():
+    probe = (
+        "import json; from newsroom import settings; "
+        "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'], "
+        "getattr(settings, 'SESSION_ENGINE', 'django.contrib.sessions.backends.db')]))"
+    )
+
+    def loaded(**environ):
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={"PATH": os.environ.get("PATH", ""), "DJANGO_SECRET_KEY": "test-only-not-a-secret", **environ},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert loaded()[0] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert loaded(REDIS_URL="redis://cache.internal:6379/0") == [
+        "articles.cache.ResilientRedisCache",
+        "redis://cache.internal:6379/0",
+        "django.contrib.sessions.backends.db",
+    ]
+    assert loaded(REDIS_URL="redis://cache.internal:6379/0", DJANGO_SESSIONS_IN_CACHE="1")[2] == (
+        "django.contrib.sessions.backends.cached_db"
+    )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -98,16 +99,27 @@ def _fts5_expression(terms: list[tuple[str, ...]]) -> str:
     return " AND ".join("(" + " OR ".join(quoted(form) for form in group) + ")" for group in terms)
 
 
+def candidate_limit() -> int:
+    """Readers can page through at most this many results (articles.pagination.BoundedPaginator).
+
+    The displayable results are always among the newest ``limit`` headline matches and the
+    newest ``limit`` matches of any kind, so only those are ever ranked: a word found in half
+    of 100,000 stories costs what it costs in 1,000.
+    """
+    return int(settings.MAX_LIST_PAGES) * int(settings.ARTICLES_PER_PAGE)
+
+
 def _sqlite_search(queryset: QuerySet, terms, language: str) -> QuerySet:
     expression = _fts5_expression(terms)
     matching = (
         f"SELECT d.article_id FROM articles_searchdocument d JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = d.id "
-        f"WHERE {FTS_TABLE} MATCH %s AND d.language = %s"
+        f"WHERE {FTS_TABLE} MATCH %s AND d.language = %s ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s"
     )
-    return queryset.filter(pk__in=RawSQL(matching, [expression, language])).annotate(
-        headline_match=ExpressionWrapper(
-            Q(pk__in=RawSQL(matching, [f"headline : ({expression})", language])), output_field=BooleanField()
-        )
+    limit = candidate_limit()
+    anywhere = RawSQL(matching, [expression, language, limit])
+    in_headline = RawSQL(matching, [f"headline : ({expression})", language, limit])
+    return queryset.filter(Q(pk__in=anywhere) | Q(pk__in=in_headline)).annotate(
+        headline_match=ExpressionWrapper(Q(pk__in=in_headline), output_field=BooleanField())
     )
 
 
@@ -136,8 +148,11 @@ def _postgresql_search(queryset: QuerySet, terms, language: str) -> QuerySet:
     in_headline = matching.annotate(headline_vector=SearchVector("headline", config="simple")).filter(
         headline_vector=query
     )
-    return queryset.filter(pk__in=matching.values("article_id")).annotate(
-        headline_match=ExpressionWrapper(Q(pk__in=in_headline.values("article_id")), output_field=BooleanField())
+    limit = candidate_limit()
+    anywhere = matching.order_by("-id").values("article_id")[:limit]
+    in_headline = in_headline.order_by("-id").values("article_id")[:limit]
+    return queryset.filter(Q(pk__in=anywhere) | Q(pk__in=in_headline)).annotate(
+        headline_match=ExpressionWrapper(Q(pk__in=in_headline), output_field=BooleanField())
     )
 
 

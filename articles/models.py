@@ -7,13 +7,13 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from .addresses import slug_url
 from .sanitize import SanitizedHTMLField
 
 
@@ -39,7 +39,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+        return slug_url("articles:section-detail", self.slug)
 
 
 class Author(models.Model):
@@ -65,7 +65,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+        return slug_url("articles:author-detail", self.slug)
 
 
 class Agency(models.Model):
@@ -84,7 +84,7 @@ class Agency(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source-detail", kwargs={"slug": self.slug})
+        return slug_url("articles:source-detail", self.slug)
 
 
 class Tag(TagBase):
@@ -101,7 +101,7 @@ class Tag(TagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+        return slug_url("articles:tag-detail", self.slug)
 
     def slugify(self, tag, i=None):
         # A name made only of punctuation («؟؟») slugifies to nothing; slugs are never empty.
@@ -566,7 +566,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+        return slug_url("articles:article-detail", self.slug)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.is_translation_needed:

@@ -173,6 +173,15 @@ class SharedPreviewView(ArticleDetailView):
 
 
 RELATED_CANDIDATES = 200
+RELATED_CARD_FIELDS = (
+    "slug",
+    "headline",
+    "dek",
+    "published_at",
+    "lead_image__rendition_key",
+    "lead_image__width",
+    "lead_image__height",
+)
 
 
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
@@ -195,11 +204,9 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
         return []
     # Newer stories have higher ids: the best few by (shared tags, id) are enough to rank by date.
     shortlist = sorted(uses, key=lambda pk: (-uses[pk], -pk))[: limit * 3]
+    # Only what a «read also» card shows: headline, dek, date, address and the photo's renditions.
     candidates = list(
-        public_articles()
-        .select_related("section", "lead_image", "lead_image__credit")
-        .defer("body", "body_ar", "body_en")
-        .filter(pk__in=shortlist)
+        public_articles().select_related("lead_image").only(*RELATED_CARD_FIELDS).filter(pk__in=shortlist)
     )
     candidates.sort(key=lambda story: (-uses[story.pk], -story.published_at.timestamp(), -story.pk))
     return candidates[:limit]

@@ -115,6 +115,17 @@ ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
     {
+        # Reader pages (templates/jinja2/): compiled to Python once per process, the fast path.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.jinja.environment",
+            "context_processors": ["articles.context_processors.navigation"],
+        },
+    },
+    {
+        # The admin, feeds, sitemaps and plain error pages.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -24,6 +24,11 @@ def html_of(response) -> str:
     return response.content.decode()
 
 
+def listed(response) -> list[str]:
+    """The addresses of the stories a list page shows, top to bottom."""
+    return re.findall(r'class="card__headline"><a href="([^"]+)"', html_of(response))
+
+
 def url_in(language: str, obj=None, name: str | None = None) -> str:
     with translation.override(language):
         if name:
@@ -108,7 +113,7 @@ class TestArabicPages:
     def test_lists_show_every_public_story_newest_first(self, client, newsroom, kind):
         response = client.get(newsroom.url(kind))
 
-        assert list(response.context["articles"]) == [newsroom.story, newsroom.arabic_only]
+        assert listed(response) == [url_in("ar", newsroom.story), url_in("ar", newsroom.arabic_only)]
         assert newsroom.arabic_only.headline_ar in html_of(response)
 
     @pytest.mark.parametrize("kind", LIST_KINDS)
@@ -129,7 +134,7 @@ class TestArabicPages:
 
         response = client.get(newsroom.url(kind))
 
-        assert list(response.context["articles"]) == [newsroom.story, newsroom.arabic_only]
+        assert listed(response) == [url_in("ar", newsroom.story), url_in("ar", newsroom.arabic_only)]
         assert "مسودة لم تنشر بعد" not in html_of(response)
         assert "خبر مجدول للغد" not in html_of(response)
 
@@ -223,7 +228,7 @@ class TestEnglishPages:
     def test_english_lists_show_only_translated_stories(self, client, newsroom, kind):
         response = client.get(newsroom.url(kind, "en"))
 
-        assert list(response.context["articles"]) == [newsroom.story]
+        assert listed(response) == [url_in("en", newsroom.story)]
         page = html_of(response)
         assert "Arab foreign ministers discuss a reconstruction plan" in page
         assert newsroom.arabic_only.headline_ar not in page
@@ -291,7 +296,7 @@ class TestBadAddresses:
         response = client.get(newsroom.url(kind), {"page": "2"})
 
         assert response.status_code == 200
-        assert list(response.context["articles"]) == [newsroom.arabic_only]
+        assert listed(response) == [url_in("ar", newsroom.arabic_only)]
 
     @pytest.mark.parametrize("prefix", ["", "/en"])
     @pytest.mark.parametrize("path", ["news", "section", "tags", "sources", "authors"])
@@ -375,7 +380,7 @@ class TestQueryBudgets:
         with django_assert_max_num_queries(QUERY_BUDGETS[kind]):
             response = client.get(url)
 
-        assert len(response.context["articles"]) == 12
+        assert len(listed(response)) == 12
         assert _queries(client, url) == with_three
 
     def test_article_page_queries_do_not_grow_with_relations(self, client, shared, django_assert_max_num_queries):

@@ -1,0 +1,140 @@
+"""The reader pages' template environment (Jinja2): what the templates may call, nothing more.
+
+Reader pages are the site's hot path, so they are rendered by Jinja2, which compiles a template to
+Python once per process; the admin keeps Django's templates. Every helper here only formats what a
+view already fetched: none runs a query. Translatable strings with plural forms or markup are built
+here in Python, where ``makemessages`` finds them; templates call ``_("…")`` for the rest.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_bidi, gettext, ngettext
+from jinja2 import Environment
+
+from . import dates, seo
+
+MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def url_in_language(obj, language: str) -> str:
+    """The address of ``obj`` (or of the home page when there is none) in ``language``."""
+    with translation.override(language):
+        if not obj:
+            return reverse("articles:home")
+        return obj.get_absolute_url()
+
+
+def search_url_in_language(language: str, query: str = "") -> str:
+    """The search page in ``language``, for the same words."""
+    with translation.override(language):
+        address = reverse("articles:search")
+    return f"{address}?{urlencode({'q': query})}" if query else address
+
+
+def reader_date(moment) -> str:
+    """The day in the page's language and the house style (digits and month names are settings)."""
+    return dates.gregorian(moment, get_language()) if moment else ""
+
+
+def hijri_date(moment) -> str:
+    """The Hijri date (Umm al-Qura), or "" outside the years hijridate covers."""
+    return dates.hijri(moment, get_language()) if moment else ""
+
+
+def isodate(moment) -> str:
+    """A ``<time datetime>`` value: ISO 8601 in the site's time zone."""
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def _rendition_url_function():
+    """URLs of renditions. On the file system a rendition's name is plain ASCII, so its URL is the
+    media URL followed by the name, without asking the storage once per width and format."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage) and storage.base_url.endswith("/"):
+        base = storage.base_url
+        return lambda image, kind, width, fmt: base + image.rendition_name(kind, width, fmt)
+    return lambda image, kind, width, fmt: image.rendition_url(kind, width, fmt)
+
+
+def modern_formats() -> list[str]:
+    return [fmt for fmt in settings.IMAGE_RENDITION_FORMATS if fmt != "jpeg"]
+
+
+def picture_sources(image, kind: str = "full") -> dict:
+    """What a <picture> needs for one image: a <source> per modern format and the JPEG fallback."""
+    rendition_url = _rendition_url_function()
+    widths = image.rendition_widths(kind)
+    fallback_width = max([w for w in widths if w <= 960] or widths[:1])
+    width, height = image.rendition_size(kind, fallback_width)
+
+    def srcset(fmt):
+        return ", ".join(f"{rendition_url(image, kind, w, fmt)} {w}w" for w in widths)
+
+    return {
+        "sources": [{"type": MIME_TYPES[fmt], "srcset": srcset(fmt)} for fmt in modern_formats()],
+        "src": rendition_url(image, kind, fallback_width, "jpeg"),
+        "srcset": srcset("jpeg"),
+        "width": width,
+        "height": height,
+    }
+
+
+def article_head(article, request) -> dict:
+    """hreflang alternates, Open Graph, Twitter card and NewsArticle JSON-LD for a story page."""
+    alternates = seo.alternates(article, request)
+    return {
+        "alternates": alternates,
+        "default_alternate": alternates[:1],
+        "open_graph": seo.open_graph(article, request),
+        "twitter": seo.twitter_card(article, request),
+        "json_ld": seo.json_ld_script(seo.news_article(article, request)),
+    }
+
+
+def page_of(page) -> str:
+    return gettext("Page %(number)s of %(count)s") % {"number": page.number, "count": page.paginator.num_pages}
+
+
+def search_summary(count: int, query: str) -> str:
+    """«12 stories found for «…»», in the plural form the language needs; the words are escaped."""
+    template = ngettext(
+        "%(count)s story found for «<bdi>%(query)s</bdi>».",
+        "%(count)s stories found for «<bdi>%(query)s</bdi>».",
+        count,
+    )
+    return mark_safe(template % {"count": count, "query": escape(query)})  # noqa: S308 - the words are escaped
+
+
+def environment(**options) -> Environment:
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_language": get_language,
+            "get_language_bidi": get_language_bidi,
+            "url_in_language": url_in_language,
+            "search_url_in_language": search_url_in_language,
+            "hijri_date": hijri_date,
+            "picture_sources": picture_sources,
+            "article_head": article_head,
+            "page_of": page_of,
+            "search_summary": search_summary,
+        }
+    )
+    env.filters.update({"reader_date": reader_date, "isodate": isodate})
+    return env

@@ -10,7 +10,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-a-secret DJANGO_ALLOWED_HOSTS=testse
 # key and host names come from the caller's environment; these defaults can be overridden too.
 SERVE_ENV := DJANGO_HTTPS=$${DJANGO_HTTPS:-1} DJANGO_BEHIND_PROXY=$${DJANGO_BEHIND_PROXY:-1} DJANGO_SERVE_MEDIA=$${DJANGO_SERVE_MEDIA:-1}
 
-.PHONY: run serve test install install-dev lint migrate demo messages clean bench bench-renditions
+.PHONY: run serve test install install-dev lint migrate demo messages clean bench bench-renditions bench-lighthouse
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -68,6 +68,17 @@ bench: install-dev
 
 bench-renditions: install-dev
 	$(BIN)/python bench/renditions.py
+
+# Lighthouse (mobile defaults, median of 3 runs) on a story in Arabic and English and on the home
+# page, served by gunicorn with production settings; fails when the story page scores under 95.
+# Lighthouse is pinned in its own lockfile, apart from the test suite's tools; it drives Debian's
+# Chromium (CHROME_PATH), and nothing downloads a browser. Results in bench/results/.
+bench-lighthouse: install
+	@command -v npm >/dev/null 2>&1 || { echo "npm is required for Lighthouse (apt-get install -y npm)."; exit 1; }
+	@test -x "$${CHROME_PATH:-/usr/bin/chromium}" || { echo "Chromium is needed: apt-get install -y chromium"; exit 1; }
+	test bench/lighthouse/node_modules/.package-lock.json -nt bench/lighthouse/package-lock.json \
+		|| npm ci --ignore-scripts --no-audit --no-fund --prefix bench/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -211,14 +212,40 @@ def public_cache_headers(response) -> None:
     )
 
 
+# Pages this process served lately. A page is only ever served from here after the same freshness
+# check as the shared cache (its age, the schedule, and every dependency's version read from the
+# shared cache), so another worker's invalidation applies here at once; what is saved is reading
+# and decompressing the page itself on a hit.
+_recent: OrderedDict[str, Entry] = OrderedDict()
+RECENT_PAGES = 256
+
+
+def _recall(key: str) -> Entry | None:
+    entry = _recent.get(key)
+    if entry is not None:
+        _recent.move_to_end(key)
+    return entry
+
+
+def _remember(key: str, entry: Entry) -> None:
+    _recent[key] = entry
+    _recent.move_to_end(key)
+    while len(_recent) > RECENT_PAGES:
+        _recent.popitem(last=False)
+
+
 def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
     """Serve a reader page from the cache when fresh, else build it once with ``render()``."""
     if not is_cacheable_request(request):
         return render()
     cache = _cache()
     key = page_key(request)
+    entry = _recall(key)
+    if _fresh(entry):
+        return _response(entry, "hit")
     entry = cache.get(key)
     if _fresh(entry):
+        _remember(key, entry)
         return _response(entry, "hit")
     lock = f"lock:{key}"
     if not cache.add(lock, 1, LOCK_SECONDS):
@@ -240,11 +267,9 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
-            cache.set(
-                key,
-                Entry(response.content, response["Content-Type"], versions, built_at),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            entry = Entry(response.content, response["Content-Type"], versions, built_at)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            _remember(key, entry)
         response["X-Page-Cache"] = "miss"
         return response
     finally:

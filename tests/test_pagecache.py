@@ -194,3 +194,22 @@ def test_a_repeated_search_is_served_from_the_cache_and_follows_new_stories(clie
     commit(make_article, headline="النفط يتراجع مجدداً")
     page = client.get(url)
     assert state(page) == "miss" and "يتراجع مجدداً" in page.content.decode()
+
+
+def test_a_change_made_by_another_worker_shows_at_once_despite_this_workers_recent_pages(client):
+    """Another process only touches the shared cache: bumping a key there must refresh this
+    process's copy too, and so must a flushed shared cache."""
+    story = make_article(headline="العنوان الأول")
+    url = story.get_absolute_url()
+    assert state(client.get(url)) == "miss"
+    assert state(client.get(url)) == "hit"
+
+    Article.objects.filter(pk=story.pk).update(headline_ar="العنوان بعد التعديل")
+    pagecache.bump([f"article:{story.slug}"])  # what the other worker's commit does
+    refreshed = client.get(url)
+    assert state(refreshed) == "miss"
+    assert "العنوان بعد التعديل" in refreshed.content.decode()
+
+    Article.objects.filter(pk=story.pk).update(headline_ar="العنوان الثالث")
+    cache.clear()
+    assert "العنوان الثالث" in client.get(url).content.decode()

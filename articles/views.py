@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from . import ninjs, pagecache, preview, search
+from . import ninjs, pagecache, preview, search, storypage
 from .layout import body_blocks
 from .models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from .pagecache import CachedPageMixin
@@ -128,13 +128,13 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         user = self.request.user
         if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
             # Newsroom staff preview drafts and scheduled stories; such pages are never cached.
-            return Article.objects.in_language(get_language()).for_detail()
-        return public_articles().for_detail()
+            return Article.objects.in_language(get_language())
+        return public_articles()
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
         try:
-            return queryset.get(slug=self.kwargs["slug"])
+            return storypage.get(queryset, slug=self.kwargs["slug"])
         except Article.DoesNotExist as exc:
             raise Http404 from exc
 
@@ -191,7 +191,7 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
     the (tag, story) index), then those stories; the scoring happens here, not in a GROUP BY over
     every story that ever shared a tag.
     """
-    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by for_detail()
+    tag_ids = [tag.pk for tag in article.tags.all()]  # loaded with the story
     if not tag_ids:
         return []
     uses = Counter(

@@ -556,10 +556,25 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
-            # The admin's list (every status, newest first) and its date hierarchy's MIN/MAX.
-            models.Index(fields=["-published_at", "-id"], name="article_pub_idx"),
+            # Newest first, for readers (home, feeds, sitemaps: status is read from the index) and
+            # for the admin (every status, its status filter and date hierarchy). Not led by status:
+            # SQLite has no statistics and would take an index starting with status for a selective
+            # one, walking every published story to find a tag's or a search's few.
+            models.Index(fields=["-published_at", "-id", "status"], name="article_pub_idx"),
+            # The admin's draft, review and unpublished lists and their counts. Partial, with the
+            # statuses as an OR of equalities: SQLite proves that from «status = 'review'», and
+            # never from a reader's «status = 'published'», which must not be led here.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(status="draft") | Q(status="review") | Q(status="unpublished"),
+                name="article_desk_idx",
+            ),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
+            # Whether a story is public and when, by key: a tag's, source's, author's or search's
+            # candidates are checked and sorted from here, not from their rows (migration 0012).
+            models.Index(
+                fields=["id", "status", "published_at"], condition=Q(status="published"), name="article_public_key_idx"
+            ),
         ]
 
     def __str__(self):

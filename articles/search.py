@@ -1,4 +1,4 @@
-"""Arabic full-text search on SQLite (FTS5) and PostgreSQL (GIN over to_tsvector('simple', …)).
+"""Arabic full-text search on SQLite (FTS5) and PostgreSQL (GIN over stored to_tsvector('simple', …)).
 
 Neither engine folds Arabic well by itself (../shared/ARABIC.md §Search), so both index text
 that our own normaliser (arabic.normalize) has already folded, and queries go through the
@@ -17,8 +17,6 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-from functools import reduce
-from operator import and_, or_
 
 from django.conf import settings
 from django.db import connections
@@ -41,6 +39,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 # A word as written, tashkeel and tatweel included, for highlighting the original text.
 _WRITTEN_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+")
 FTS_TABLE = "articles_searchdocument_fts"
+HEADLINE_FTS_TABLE = "articles_searchdocument_headline_fts"
+HITS_INDEX = "searchdocument_hit_idx"
 
 
 def tokens(text: str | None) -> list[str]:
@@ -111,48 +111,71 @@ def candidate_limit() -> int:
 
 def _sqlite_search(queryset: QuerySet, terms, language: str) -> QuerySet:
     expression = _fts5_expression(terms)
-    matching = (
-        f"SELECT d.article_id FROM articles_searchdocument d JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = d.id "
-        f"WHERE {FTS_TABLE} MATCH %s AND d.language = %s ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s"
-    )
     limit = candidate_limit()
-    anywhere = RawSQL(matching, [expression, language, limit])
-    in_headline = RawSQL(matching, [f"headline : ({expression})", language, limit])
-    return queryset.filter(Q(pk__in=anywhere) | Q(pk__in=in_headline)).annotate(
-        headline_match=ExpressionWrapper(Q(pk__in=in_headline), output_field=BooleanField())
-    )
+
+    # The newest hits of an FTS5 table, mapped to their stories through HITS_INDEX (migration
+    # 0012), never through the documents' rows: language and story come after kilobytes of text.
+    def newest(table: str) -> tuple[str, list]:
+        return (
+            f"SELECT d.article_id FROM {table} JOIN articles_searchdocument d INDEXED BY {HITS_INDEX} "
+            f"ON d.id = {table}.rowid WHERE {table} MATCH %s AND d.language = %s ORDER BY {table}.rowid DESC LIMIT %s",
+            [expression, language, limit],
+        )
+
+    return _ranked(queryset, anywhere=newest(FTS_TABLE), in_headline=newest(HEADLINE_FTS_TABLE))
+
+
+def _tsquery(terms) -> tuple[str, list]:
+    """Every group must match, any form of a group may: each form is a parameter of
+    plainto_tsquery, so no input is ever read as tsquery syntax."""
+    groups, params = [], []
+    for group in terms:
+        groups.append("(" + " || ".join("plainto_tsquery('simple'::regconfig, %s)" for _form in group) + ")")
+        params += list(group)
+    return " && ".join(groups), params
 
 
 def postgresql_matching(terms):
-    """Documents matching every term, through the GIN index of migration 0007_search."""
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
+    """Documents matching every term, through the GIN index on their stored vectors
+    (articles_searchdocument_tsv, migration 0013)."""
     from .models import SearchDocument
 
-    query = reduce(
-        and_,
-        (reduce(or_, (SearchQuery(form, config="simple", search_type="plain") for form in group)) for group in terms),
-    )
-    # The same expression as the index, so the index serves it.
-    matching = SearchDocument.objects.annotate(document=SearchVector("headline", "body", config="simple")).filter(
-        document=query
-    )
-    return matching, query
+    tsquery, params = _tsquery(terms)
+    return SearchDocument.objects.filter(
+        RawSQL(f"search_vector @@ ({tsquery})", params, output_field=BooleanField())
+    ), (tsquery, params)
 
 
 def _postgresql_search(queryset: QuerySet, terms, language: str) -> QuerySet:
-    from django.contrib.postgres.search import SearchVector
-
-    matching, query = postgresql_matching(terms)
-    matching = matching.filter(language=language)
-    in_headline = matching.annotate(headline_vector=SearchVector("headline", config="simple")).filter(
-        headline_vector=query
-    )
+    tsquery, params = _tsquery(terms)
     limit = candidate_limit()
-    anywhere = matching.order_by("-id").values("article_id")[:limit]
-    in_headline = in_headline.order_by("-id").values("article_id")[:limit]
-    return queryset.filter(Q(pk__in=anywhere) | Q(pk__in=in_headline)).annotate(
-        headline_match=ExpressionWrapper(Q(pk__in=in_headline), output_field=BooleanField())
+
+    # The newest matches, from the documents' stored vectors (migration 0013): never parsing
+    # a document's text again, whether the planner walks the newest documents or the GIN index.
+    def newest(column: str) -> tuple[str, list]:
+        return (
+            f"SELECT article_id FROM articles_searchdocument WHERE language = %s AND {column} @@ ({tsquery}) "
+            "ORDER BY id DESC LIMIT %s",
+            [language, *params, limit],
+        )
+
+    return _ranked(queryset, anywhere=newest("search_vector"), in_headline=newest("headline_vector"))
+
+
+def _ranked(queryset: QuerySet, *, anywhere: tuple[str, list], in_headline: tuple[str, list]) -> QuerySet:
+    """The stories of ``queryset`` among the candidates, marked when the headline matched.
+
+    Candidates are at most ``2 × candidate_limit()`` keys, and the query starts from them:
+    only they are checked against ``queryset``'s gate and sorted, from the index of public
+    stories' keys (migration 0012), never by walking every published story.
+    """
+    (anywhere_sql, anywhere_params), (headline_sql, headline_params) = anywhere, in_headline
+    candidates = RawSQL(
+        f"SELECT * FROM ({anywhere_sql}) AS anywhere UNION SELECT * FROM ({headline_sql}) AS in_headline",
+        [*anywhere_params, *headline_params],
+    )
+    return queryset.filter(pk__in=candidates).annotate(
+        headline_match=ExpressionWrapper(Q(pk__in=RawSQL(headline_sql, headline_params)), output_field=BooleanField())
     )
 
 

@@ -141,6 +141,51 @@ def test_changelist_queries_do_not_grow_with_rows(
     assert many == few
 
 
+class TestDateHierarchy:
+    """The story list's dates, from the first and the last story alone (articles.admin.DateRangeQuerySetMixin)."""
+
+    RIYADH = ZoneInfo("Asia/Riyadh")
+
+    def _hierarchy(self, client, **params) -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(admin_url("article_changelist"), params)
+        assert response.status_code == 200
+        links = re.findall(r'<a href="\?([^"]*published_at__[^"]*)"', response.content.decode())
+        return links, [query["sql"] for query in queries]
+
+    def test_years_from_the_first_to_the_last_story_without_an_aggregate_over_the_archive(self, staff_client):
+        make_article(published_at=datetime(2022, 3, 1, 9, tzinfo=self.RIYADH))
+        make_article(published_at=datetime(2024, 12, 11, 9, tzinfo=self.RIYADH))
+        make_article(publish=False)  # a draft without a date counts for nothing
+
+        links, sql = self._hierarchy(staff_client)
+
+        assert [link for link in links if re.fullmatch(r"published_at__year=\d+", link)] == [
+            f"published_at__year={year}" for year in (2022, 2023, 2024)
+        ]
+        assert not [query for query in sql if "MIN(" in query or "MAX(" in query]
+        assert len([query for query in sql if '"published_at" IS NOT NULL' in query]) == 2
+
+    def test_one_month_of_stories_opens_on_its_days(self, staff_client):
+        make_article(published_at=datetime(2024, 12, 9, 9, tzinfo=self.RIYADH))
+        make_article(published_at=datetime(2024, 12, 11, 9, tzinfo=self.RIYADH))
+
+        links, _sql = self._hierarchy(staff_client)
+
+        days = sorted(int(day) for day in re.findall(r"published_at__day=(\d+)", " ".join(links)))
+        assert days == [9, 10, 11]
+
+    def test_status_filter_narrows_the_dates(self, staff_client):
+        make_article(published_at=datetime(2022, 3, 1, 9, tzinfo=self.RIYADH))
+        review = make_article(publish=False)
+        review.status, review.published_at = Article.Status.REVIEW, datetime(2024, 5, 2, 9, tzinfo=self.RIYADH)
+        review.save()
+
+        links, _sql = self._hierarchy(staff_client, status__exact="review")
+
+        assert any("published_at__day=2" in link and "published_at__month=5" in link for link in links), links
+
+
 class TestArticleForm:
     def _management(self, prefix, total):
         return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0"}

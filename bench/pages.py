@@ -1,18 +1,27 @@
 """Reader-page throughput at two archive sizes, against a hello-world Django view in the same run.
 
-    .venv/bin/python bench/pages.py [--sizes 1000,100000] [--seconds 8] [--connections 32]
+    .venv/bin/python bench/pages.py [--sizes 1000,100000] [--seconds 8] [--connections 32] [--keep DIR]
 
-For each archive size: a fresh SQLite database in a temporary folder, ``generate_articles``,
-then gunicorn (2 sync workers, production settings, loopback only) is started twice — page
-cache on, then off — and wrk measures the hello-world view, home, a story, a tag page and a
-search. Queries per page are counted in-process with the page cache off. Results go to
-bench/results/pages-<time>.md and .json; ratios are computed against hello-world of the
-same run, so the machine's speed cancels out. Bounded: about 6–9 minutes with the defaults.
+For each archive size: a SQLite database in a temporary folder, ``generate_articles``, then
+gunicorn (2 sync workers, production settings, loopback only) is started twice — page cache
+on, then off — and wrk measures the hello-world view, home, a section, a story, a tag page, a
+search and the admin's story list (as a superuser). In-process, with the page cache off, each
+page's queries are counted and its median time over 40 requests is taken with Django's test
+client (wall and CPU time: CPU time is steady when another process shares the machine).
+Results go to bench/results/pages-<time>.md and .json; requests/s are compared with hello-world
+of the same run, so the machine's speed cancels out, and the p50 at the largest size is divided
+by the p50 at the smallest.
+
+``--keep DIR`` keeps each generated archive in DIR (outside the repository), named after its size
+and a hash of the migrations and of generate_articles: a later run with the same schema reuses it
+instead of generating 100,000 stories again (4–5 minutes). Bounded: about 6–9 minutes with the
+defaults, about 3 when the archives are kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -76,8 +85,8 @@ def pick_urls(env) -> dict[str, str]:
         "s=SessionStore();s[SESSION_KEY]=str(u.pk);"
         "s[BACKEND_SESSION_KEY]='django.contrib.auth.backends.ModelBackend';"
         "s[HASH_SESSION_KEY]=u.get_session_auth_hash();s.create();"
-        "print(json.dumps({'story':a.get_absolute_url(),'tag':t.get_absolute_url(),'word':a.headline.split()[0],"
-        "'session':s.session_key}))"
+        "print(json.dumps({'story':a.get_absolute_url(),'section':a.section.get_absolute_url(),"
+        "'tag':t.get_absolute_url(),'word':a.headline.split()[0],'session':s.session_key}))"
     )
     out = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
@@ -86,6 +95,7 @@ def pick_urls(env) -> dict[str, str]:
     return {
         "hello": "/bench/hello/",
         "home": "/",
+        "section": data["section"],
         "story": data["story"],  # reverse() already percent-encodes
         "tag": data["tag"],
         "search": "/search/?q=" + urllib.parse.quote(data["word"]),
@@ -95,27 +105,82 @@ def pick_urls(env) -> dict[str, str]:
 
 SESSION = ""
 STAFF_PAGES = {"admin"}
+IN_PROCESS_REQUESTS = 40
+
+# Each page's queries and median time in one process, page cache off: what the page costs
+# itself, without gunicorn, the network or other requests in the queue.
+IN_PROCESS = """
+import json, statistics, sys, time
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+urls, session, requests = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+out = {}
+for name, url in urls.items():
+    client = Client()
+    if name == "admin":
+        client.cookies["sessionid"] = session
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    count = len(queries)  # read now: every request clears the connection's query log
+    wall, cpu = [], []
+    for _ in range(requests):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    out[name] = {"queries": count, "p50_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu)}
+print(json.dumps(out))
+"""
 
 
-def count_queries(env, urls: dict[str, str]) -> dict[str, int]:
-    script = (
-        "import django,json,sys;django.setup();"
-        "from django.test import Client;from django.test.utils import CaptureQueriesContext;"
-        "from django.db import connection;"
-        "urls=json.loads(sys.argv[1]);out={}\n"
-        "for name,url in urls.items():\n"
-        "    c=Client()\n"
-        "    if name=='admin': c.cookies['sessionid']=sys.argv[2]\n"
-        "    c.get(url)\n"
-        "    with CaptureQueriesContext(connection) as q: c.get(url)\n"
-        "    out[name]=len(q)\n"
-        "print(json.dumps(out))"
-    )
+def measure_in_process(env, urls: dict[str, str]) -> dict[str, dict]:
     env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_ALLOWED_HOSTS": "testserver"}
     out = subprocess.run(
-        [PYTHON, "-c", script, json.dumps(urls), SESSION], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-c", IN_PROCESS, json.dumps(urls), SESSION, str(IN_PROCESS_REQUESTS)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def archive_key() -> str:
+    """Changes whenever a kept archive could differ from a fresh one: the schema, the generator
+    or the packages."""
+    digest = hashlib.sha256()
+    paths = sorted(ROOT.glob("*/migrations/0*.py"))
+    paths += [ROOT / "articles/management/commands/generate_articles.py", ROOT / "requirements.txt"]
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def prepare(size: int, workdir: Path) -> float | None:
+    """Migrate and generate ``size`` stories in ``workdir`` unless a complete archive is there.
+    Returns the seconds generation took, or None when a kept archive was reused."""
+    done = workdir / "complete"
+    shutil.rmtree(workdir / "cache", ignore_errors=True)  # no page cached by an earlier run
+    shutil.rmtree(workdir / "cache-off", ignore_errors=True)
+    if done.exists():
+        return None
+    for name in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", "media", "private"):
+        path = workdir / name
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    env = environment(workdir, page_cache=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    manage(env, "generate_articles", f"--count={size}")
+    elapsed = time.monotonic() - started
+    done.write_text(f"{size}\n")
+    return elapsed
 
 
 class Server:
@@ -192,19 +257,28 @@ def wrk(port: int, path: str, *, seconds: int, connections: int, cookie: str = "
     }
 
 
-def run(sizes: list[int], seconds: int, connections: int) -> dict:
+def run(sizes: list[int], seconds: int, connections: int, keep: Path | None) -> dict:
     results = {"started": datetime.now().isoformat(timespec="seconds"), "sizes": {}}
+    collected = False
     for size in sizes:
-        workdir = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{size}-"))
+        if keep:
+            workdir = keep / f"sahifa-{size}-{archive_key()}"
+            workdir.mkdir(parents=True, exist_ok=True)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{size}-"))
         try:
+            if not collected:
+                manage(environment(workdir, page_cache=True), "collectstatic", "--noinput", "-v0")
+                collected = True
+            generated_in = prepare(size, workdir)
             env = environment(workdir, page_cache=True)
-            manage(env, "migrate", "--noinput", "-v0")
-            manage(env, "collectstatic", "--noinput", "-v0")
-            started = time.monotonic()
-            manage(env, "generate_articles", f"--count={size}")
-            generated_in = time.monotonic() - started
             urls = pick_urls(env)
-            entry = {"generated_seconds": round(generated_in, 1), "urls": urls, "queries": count_queries(env, urls)}
+            entry = {
+                "generated_seconds": round(generated_in, 1) if generated_in is not None else None,
+                "urls": urls,
+                "in_process": measure_in_process(env, urls),
+            }
+            entry["queries"] = {name: row["queries"] for name, row in entry["in_process"].items()}
             for mode, cached in (("cached", True), ("uncached", False)):
                 port = free_port()
                 with Server(environment(workdir, page_cache=cached), port):
@@ -224,33 +298,49 @@ def run(sizes: list[int], seconds: int, connections: int) -> dict:
                 )
             results["sizes"][str(size)] = entry
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+RATIO_PAGES = ("home", "section", "story", "tag", "search", "admin")
 
 
 def table(results: dict) -> str:
     lines = [
         f"Reader pages, {results['started']} (gunicorn 2 sync workers, wrk on loopback, SQLite)",
         "",
-        "| stories | page | cache | requests/s | × hello | p50 ms | p99 ms | queries | errors |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| stories | page | cache | requests/s | × hello | p50 ms | p99 ms | queries | in-process p50 ms (CPU) "
+        "| errors |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, entry in results["sizes"].items():
         for mode in ("cached", "uncached"):
             hello = entry[mode]["hello"]["rps"]
             for name, row in entry[mode].items():
-                queries = entry["queries"].get(name, 0) if mode == "uncached" else "—"
+                queries, in_process = "—", "—"
+                if mode == "uncached":
+                    own = entry["in_process"][name]
+                    queries, in_process = own["queries"], f"{own['p50_ms']:.1f} ({own['cpu_ms']:.1f})"
                 lines.append(
                     f"| {int(size):,} | {name} | {mode} | {row['rps']:.0f} | {row['rps'] / hello:.2f} | "
-                    f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {queries} | {row['non_2xx']} |"
+                    f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {queries} | {in_process} | {row['non_2xx']} |"
                 )
     sizes = list(results["sizes"])
     if len(sizes) >= 2:
         small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
-        lines += ["", f"p50 at {int(sizes[-1]):,} stories ÷ p50 at {int(sizes[0]):,} (uncached):", ""]
-        for name in ("home", "story", "tag", "search", "admin"):
-            ratio = large["uncached"][name]["p50_ms"] / max(small["uncached"][name]["p50_ms"], 0.001)
-            lines.append(f"- {name}: {ratio:.2f}")
+        lines += [
+            "",
+            f"p50 at {int(sizes[-1]):,} stories ÷ p50 at {int(sizes[0]):,} "
+            "(uncached; wrk, in-process wall, in-process CPU):",
+            "",
+        ]
+        for name in RATIO_PAGES:
+            wrk_ratio = large["uncached"][name]["p50_ms"] / max(small["uncached"][name]["p50_ms"], 0.001)
+            big, few = large["in_process"][name], small["in_process"][name]
+            wall = big["p50_ms"] / max(few["p50_ms"], 0.001)
+            cpu = big["cpu_ms"] / max(few["cpu_ms"], 0.001)
+            lines.append(f"- {name}: {wrk_ratio:.2f}, {wall:.2f}, {cpu:.2f}")
     return "\n".join(lines) + "\n"
 
 
@@ -259,12 +349,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="Keep generated archives in DIR (outside the repository) and reuse them while the schema is the same.",
+    )
     args = parser.parse_args()
+    if args.keep and args.keep.resolve().is_relative_to(ROOT):
+        sys.exit("--keep needs a folder outside the repository.")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian package: wrk).")
     if not (BIN / "gunicorn").exists():
         sys.exit("gunicorn is not installed in this environment (make install).")
-    results = run([int(size) for size in args.sizes.split(",")], args.seconds, args.connections)
+    results = run([int(size) for size in args.sizes.split(",")], args.seconds, args.connections, args.keep)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

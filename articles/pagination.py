@@ -53,7 +53,7 @@ def page_rows(listing: QuerySet, keys: list) -> QuerySet:
     gate) a moment ago, and repeating a tag's join, a section's index or a search's match
     here would let the planner walk them again instead of reading a dozen rows by key.
     """
-    rows = listing.model._default_manager.using(listing.db).filter(pk__in=keys)
+    rows = listing.model._default_manager.using(listing.db).filter(pk__in=keys).order_by()  # page() orders them
     rows.query.select_related = listing.query.select_related
     rows.query.deferred_loading = listing.query.deferred_loading
     return rows.prefetch_related(*listing._prefetch_related_lookups)

@@ -7,7 +7,8 @@ gunicorn (2 sync workers, production settings, loopback only) is started twice �
 on, then off — and wrk measures the hello-world view, home, a section, a story, a tag page, a
 search and the admin's story list (as a superuser). In-process, with the page cache off, each
 page's queries are counted and its median time over 40 requests is taken with Django's test
-client (wall and CPU time: CPU time is steady when another process shares the machine).
+client, one process per archive, the requests alternating between the sizes (wall and CPU
+time), so that whatever else runs on the machine weighs on both sizes alike.
 Results go to bench/results/pages-<time>.md and .json; requests/s are compared with hello-world
 of the same run, so the machine's speed cancels out, and the p50 at the largest size is divided
 by the p50 at the smallest.
@@ -28,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,7 +75,9 @@ def manage(env, *args) -> str:
     return result.stdout
 
 
-def pick_urls(env) -> dict[str, str]:
+def pick_urls(env) -> tuple[dict[str, str], str]:
+    """The pages to measure (the newest generated story, its section, its first tag, the first
+    word of its headline) and a superuser's session for the admin."""
     script = (
         "import django,json;django.setup();"
         "from articles.models import Article;"
@@ -90,9 +94,7 @@ def pick_urls(env) -> dict[str, str]:
     )
     out = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    global SESSION
-    SESSION = data["session"]
-    return {
+    urls = {
         "hello": "/bench/hello/",
         "home": "/",
         "section": data["section"],
@@ -101,55 +103,85 @@ def pick_urls(env) -> dict[str, str]:
         "search": "/search/?q=" + urllib.parse.quote(data["word"]),
         "admin": "/admin/articles/article/",
     }
+    return urls, data["session"]
 
 
-SESSION = ""
 STAFF_PAGES = {"admin"}
 IN_PROCESS_REQUESTS = 40
 
-# Each page's queries and median time in one process, page cache off: what the page costs
-# itself, without gunicorn, the network or other requests in the queue.
+# One process per archive, page cache off, answering one page request at a time: what a page
+# costs itself, without gunicorn, the network or other requests in the queue. It first
+# reports each page's queries, then times the pages it is asked for (wall and CPU ms).
 IN_PROCESS = """
-import json, statistics, sys, time
+import json, sys, time
 import django
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-urls, session, requests = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-out = {}
+urls, session = json.loads(sys.argv[1]), sys.argv[2]
+clients, queries = {}, {}
 for name, url in urls.items():
-    client = Client()
+    clients[name] = client = Client()
     if name == "admin":
         client.cookies["sessionid"] = session
     for _ in range(3):
         assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    count = len(queries)  # read now: every request clears the connection's query log
-    wall, cpu = [], []
-    for _ in range(requests):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    out[name] = {"queries": count, "p50_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu)}
-print(json.dumps(out))
+    queries[name] = len(captured)
+print(json.dumps(queries), flush=True)
+for line in sys.stdin:
+    name = line.strip()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    clients[name].get(urls[name])
+    print(json.dumps([(time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000]), flush=True)
 """
 
 
-def measure_in_process(env, urls: dict[str, str]) -> dict[str, dict]:
-    env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_ALLOWED_HOSTS": "testserver"}
-    out = subprocess.run(
-        [PYTHON, "-c", IN_PROCESS, json.dumps(urls), SESSION, str(IN_PROCESS_REQUESTS)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure_in_process(archives: dict[int, tuple[dict, dict, str]]) -> dict[int, dict[str, dict]]:
+    """Each page's queries and median time at every size, ``archives`` being size → (env, urls,
+    session). Requests alternate between the sizes, one at a time, so whatever else the machine
+    is doing weighs on every size alike and the ratios between sizes stay steady."""
+    workers = {}
+    try:
+        for size, (env, urls, session) in archives.items():
+            env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_ALLOWED_HOSTS": "testserver"}
+            workers[size] = subprocess.Popen(
+                [PYTHON, "-c", IN_PROCESS, json.dumps(urls), session],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        queries = {size: json.loads(worker.stdout.readline()) for size, worker in workers.items()}
+        pages = list(next(iter(archives.values()))[1])
+        times = {size: {name: [] for name in pages} for size in workers}
+        order = list(workers)
+        for _ in range(IN_PROCESS_REQUESTS):
+            for name in pages:
+                for size in order:
+                    workers[size].stdin.write(name + "\n")
+                    workers[size].stdin.flush()
+                    times[size][name].append(json.loads(workers[size].stdout.readline()))
+            order.reverse()
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait(timeout=60)
+    return {
+        size: {
+            name: {
+                "queries": queries[size][name],
+                "p50_ms": statistics.median(wall for wall, _cpu in samples),
+                "cpu_ms": statistics.median(cpu for _wall, cpu in samples),
+            }
+            for name, samples in times[size].items()
+        }
+        for size in workers
+    }
 
 
 def archive_key() -> str:
@@ -259,26 +291,31 @@ def wrk(port: int, path: str, *, seconds: int, connections: int, cookie: str = "
 
 def run(sizes: list[int], seconds: int, connections: int, keep: Path | None) -> dict:
     results = {"started": datetime.now().isoformat(timespec="seconds"), "sizes": {}}
-    collected = False
+    workdirs = {}
     for size in sizes:
         if keep:
-            workdir = keep / f"sahifa-{size}-{archive_key()}"
-            workdir.mkdir(parents=True, exist_ok=True)
+            workdirs[size] = keep / f"sahifa-{size}-{archive_key()}"
+            workdirs[size].mkdir(parents=True, exist_ok=True)
         else:
-            workdir = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{size}-"))
-        try:
-            if not collected:
-                manage(environment(workdir, page_cache=True), "collectstatic", "--noinput", "-v0")
-                collected = True
+            workdirs[size] = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{size}-"))
+    try:
+        manage(environment(workdirs[sizes[0]], page_cache=True), "collectstatic", "--noinput", "-v0")
+        archives = {}
+        for size, workdir in workdirs.items():
             generated_in = prepare(size, workdir)
             env = environment(workdir, page_cache=True)
-            urls = pick_urls(env)
-            entry = {
+            urls, session = pick_urls(env)
+            archives[size] = (env, urls, session)
+            results["sizes"][str(size)] = {
                 "generated_seconds": round(generated_in, 1) if generated_in is not None else None,
                 "urls": urls,
-                "in_process": measure_in_process(env, urls),
             }
-            entry["queries"] = {name: row["queries"] for name, row in entry["in_process"].items()}
+        for size, own in measure_in_process(archives).items():
+            entry = results["sizes"][str(size)]
+            entry["in_process"] = own
+            entry["queries"] = {name: row["queries"] for name, row in own.items()}
+        for size, workdir in workdirs.items():
+            entry, (_env, urls, session) = results["sizes"][str(size)], archives[size]
             for mode, cached in (("cached", True), ("uncached", False)):
                 port = free_port()
                 with Server(environment(workdir, page_cache=cached), port):
@@ -288,7 +325,7 @@ def run(sizes: list[int], seconds: int, connections: int, keep: Path | None) -> 
                             path,
                             seconds=seconds,
                             connections=connections,
-                            cookie=f"sessionid={SESSION}" if name in STAFF_PAGES else "",
+                            cookie=f"sessionid={session}" if name in STAFF_PAGES else "",
                         )
                         for name, path in urls.items()
                     }
@@ -296,9 +333,9 @@ def run(sizes: list[int], seconds: int, connections: int, keep: Path | None) -> 
                     f"{size:>7} {mode:<8} " + "  ".join(f"{n}={r['rps']:.0f}/s" for n, r in entry[mode].items()),
                     flush=True,
                 )
-            results["sizes"][str(size)] = entry
-        finally:
-            if not keep:
+    finally:
+        if not keep:
+            for workdir in workdirs.values():
                 shutil.rmtree(workdir, ignore_errors=True)
     return results
 

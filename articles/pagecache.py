@@ -17,6 +17,7 @@ get the stale copy if there is one, or wait briefly for the fresh one.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -216,22 +217,26 @@ def public_cache_headers(response) -> None:
 # check as the shared cache (its age, the schedule, and every dependency's version read from the
 # shared cache), so another worker's invalidation applies here at once; what is saved is reading
 # and decompressing the page itself on a hit.
+# Threaded workers (gthread) share it, hence the lock.
 _recent: OrderedDict[str, Entry] = OrderedDict()
+_recent_lock = threading.Lock()
 RECENT_PAGES = 256
 
 
 def _recall(key: str) -> Entry | None:
-    entry = _recent.get(key)
-    if entry is not None:
-        _recent.move_to_end(key)
-    return entry
+    with _recent_lock:
+        entry = _recent.get(key)
+        if entry is not None:
+            _recent.move_to_end(key)
+        return entry
 
 
 def _remember(key: str, entry: Entry) -> None:
-    _recent[key] = entry
-    _recent.move_to_end(key)
-    while len(_recent) > RECENT_PAGES:
-        _recent.popitem(last=False)
+    with _recent_lock:
+        _recent[key] = entry
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_PAGES:
+            _recent.popitem(last=False)
 
 
 def serve(request, dependencies: Iterable[str], render) -> HttpResponse:

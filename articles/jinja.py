@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,34 +58,19 @@ def isodate(moment) -> str:
     return timezone.localtime(moment).isoformat() if moment else ""
 
 
-def _rendition_url_function():
-    """URLs of renditions. On the file system a rendition's name is plain ASCII, so its URL is the
-    media URL followed by the name, without asking the storage once per width and format."""
-    storage = storages["default"]
-    if isinstance(storage, FileSystemStorage) and storage.base_url.endswith("/"):
-        base = storage.base_url
-        return lambda image, kind, width, fmt: base + image.rendition_name(kind, width, fmt)
-    return lambda image, kind, width, fmt: image.rendition_url(kind, width, fmt)
-
-
 def modern_formats() -> list[str]:
     return [fmt for fmt in settings.IMAGE_RENDITION_FORMATS if fmt != "jpeg"]
 
 
 def picture_sources(image, kind: str = "full") -> dict:
     """What a <picture> needs for one image: a <source> per modern format and the JPEG fallback."""
-    rendition_url = _rendition_url_function()
     widths = image.rendition_widths(kind)
     fallback_width = max([w for w in widths if w <= 960] or widths[:1])
     width, height = image.rendition_size(kind, fallback_width)
-
-    def srcset(fmt):
-        return ", ".join(f"{rendition_url(image, kind, w, fmt)} {w}w" for w in widths)
-
     return {
-        "sources": [{"type": MIME_TYPES[fmt], "srcset": srcset(fmt)} for fmt in modern_formats()],
-        "src": rendition_url(image, kind, fallback_width, "jpeg"),
-        "srcset": srcset("jpeg"),
+        "sources": [{"type": MIME_TYPES[fmt], "srcset": image.srcset(kind, fmt)} for fmt in modern_formats()],
+        "src": image.rendition_url(kind, fallback_width, "jpeg"),
+        "srcset": image.srcset(kind, "jpeg"),
         "width": width,
         "height": height,
     }

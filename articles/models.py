@@ -3,7 +3,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -333,7 +333,7 @@ class Image(models.Model):
         return rendition_widths(self, kind)
 
     def rendition_url(self, kind: str, width: int, fmt: str) -> str:
-        return storages["default"].url(rendition_name(self, kind, width, fmt))
+        return rendition_url(rendition_name(self, kind, width, fmt))
 
     def srcset(self, kind: str, fmt: str) -> str:
         return ", ".join(f"{self.rendition_url(kind, w, fmt)} {w}w" for w in self.rendition_widths(kind))
@@ -375,6 +375,15 @@ def rendition_size(image: Image, kind: str, width: int) -> tuple[int, int]:
     source_width, source_height = _source_size(image, kind)
     width = min(width, source_width)
     return width, max(1, round(source_height * width / max(1, source_width)))
+
+
+def rendition_url(name: str) -> str:
+    """A rendition's public URL. On the file system a rendition's name is plain ASCII, so its URL is
+    the media URL followed by the name: a page lists dozens and skips the storage's quoting."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage) and storage.base_url.endswith("/"):
+        return storage.base_url + name
+    return storage.url(name)
 
 
 def rendition_name(image: Image, kind: str, width: int, fmt: str) -> str:

@@ -391,9 +391,9 @@ def rendition_name(image: Image, kind: str, width: int, fmt: str) -> str:
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one gate for everything public: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """The one gate for everything public: published, and its time has come (by ``now``)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def in_language(self, language: str | None = None):
         """Stories readable in ``language``: every story in Arabic, translated ones in English."""

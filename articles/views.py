@@ -19,9 +19,9 @@ from .pagecache import CachedPageMixin
 from .pagination import BoundedPaginator
 
 
-def public_articles():
+def public_articles(now=None):
     """Every public path starts here: the published() gate, in the reader's language."""
-    return Article.objects.published().in_language(get_language())
+    return Article.objects.published(now).in_language(get_language())
 
 
 class PublicArticlesMixin:

@@ -7,12 +7,13 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from . import ninjs, pagecache, preview, search, storypage
+from .compiled import CompiledQuery
 from .layout import body_blocks
 from .models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from .pagecache import CachedPageMixin
@@ -124,17 +125,21 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     def page_dependencies(self):
         return [f"article:{self.kwargs.get('slug')}"]
 
-    def get_queryset(self):
+    def previews_drafts(self) -> bool:
         user = self.request.user
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+        return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
+
+    def get_queryset(self):
+        if self.previews_drafts():
             # Newsroom staff preview drafts and scheduled stories; such pages are never cached.
             return Article.objects.in_language(get_language())
         return public_articles()
 
     def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
         try:
-            return storypage.get(queryset, slug=self.kwargs["slug"])
+            if queryset is None and not self.previews_drafts():
+                return storypage.public(self.kwargs["slug"])
+            return storypage.get(self.get_queryset() if queryset is None else queryset, slug=self.kwargs["slug"])
         except Article.DoesNotExist as exc:
             raise Http404 from exc
 
@@ -189,27 +194,33 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
 
     Two queries whatever the archive's size: the newest uses of the story's tags (bounded, through
     the (tag, story) index), then those stories; the scoring happens here, not in a GROUP BY over
-    every story that ever shared a tag.
+    every story that ever shared a tag. Both are compiled once (``compiled.CompiledQuery``).
     """
     tag_ids = [tag.pk for tag in article.tags.all()]  # loaded with the story
     if not tag_ids:
         return []
-    uses = Counter(
-        TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        .exclude(content_object_id=article.pk)
-        .order_by("-content_object_id")
-        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
-    )
+    uses = Counter(_related_uses(tag_ids, article.pk))
     if not uses:
         return []
     # Newer stories have higher ids: the best few by (shared tags, id) are enough to rank by date.
     shortlist = sorted(uses, key=lambda pk: (-uses[pk], -pk))[: limit * 3]
-    # Only what a «read also» card shows: headline, dek, date, address and the photo's renditions.
-    candidates = list(
-        public_articles().select_related("lead_image").only(*RELATED_CARD_FIELDS).filter(pk__in=shortlist)
-    )
+    candidates = _related_cards(timezone.now(), shortlist)
     candidates.sort(key=lambda story: (-uses[story.pk], -story.published_at.timestamp(), -story.pk))
     return candidates[:limit]
+
+
+_related_uses = CompiledQuery(
+    lambda tag_ids, pk: (
+        TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        .exclude(content_object_id=pk)
+        .order_by("-content_object_id")
+        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+    )
+)
+# Only what a «read also» card shows: headline, dek, date, address and the photo's renditions.
+_related_cards = CompiledQuery(
+    lambda now, keys: public_articles(now).select_related("lead_image").only(*RELATED_CARD_FIELDS).filter(pk__in=keys)
+)
 
 
 class SearchView(CachedPageMixin, PublicArticlesMixin, ListView):

@@ -77,14 +77,16 @@ def picture_sources(image, kind: str = "full") -> dict:
 
 
 def article_head(article, request) -> dict:
-    """hreflang alternates, Open Graph, Twitter card and NewsArticle JSON-LD for a story page."""
+    """The canonical URL, hreflang alternates, Open Graph, Twitter card and NewsArticle JSON-LD for a story page."""
     alternates = seo.alternates(article, request)
+    canonical = seo.canonical_url(article, request)
     return {
+        "canonical": canonical,
         "alternates": alternates,
         "default_alternate": alternates[:1],
-        "open_graph": seo.open_graph(article, request),
+        "open_graph": seo.open_graph(article, request, canonical),
         "twitter": seo.twitter_card(article, request),
-        "json_ld": seo.json_ld_script(seo.news_article(article, request)),
+        "json_ld": seo.json_ld_script(seo.news_article(article, request, canonical)),
     }
 
 

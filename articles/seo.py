@@ -81,9 +81,13 @@ def story_images(article: Article) -> list[Image]:
     return [image for image in shown if image.rendition_key]
 
 
-def news_article(article: Article, request) -> dict:
-    """schema.org NewsArticle for a story page, in the page's language."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+def canonical_url(article: Article, request) -> str:
+    return request.build_absolute_uri(article.get_absolute_url())
+
+
+def news_article(article: Article, request, url: str | None = None) -> dict:
+    """schema.org NewsArticle for a story page, in the page's language (``url``: its canonical URL)."""
+    url = url or canonical_url(article, request)
     language = translation.get_language()
     authors = [
         {
@@ -132,14 +136,14 @@ def news_article(article: Article, request) -> dict:
     return {key: value for key, value in data.items() if value not in (None, [])}
 
 
-def open_graph(article: Article, request) -> list[tuple[str, str]]:
+def open_graph(article: Article, request, url: str | None = None) -> list[tuple[str, str]]:
     """(property, content) pairs for Open Graph and the article: namespace."""
     language = translation.get_language()
     pairs = [
         ("og:type", "article"),
         ("og:site_name", str(settings.SITE_NAME)),
         ("og:title", article.headline),
-        ("og:url", request.build_absolute_uri(article.get_absolute_url())),
+        ("og:url", url or canonical_url(article, request)),
         ("og:locale", OG_LOCALES.get(language, language)),
     ]
     pairs += [

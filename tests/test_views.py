@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from articles import services
+
 from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section
 
 pytestmark = pytest.mark.django_db
@@ -401,3 +403,43 @@ class TestQueryBudgets:
             client.get(dressed.get_absolute_url())
 
         assert _queries(client, dressed.get_absolute_url()) == plain_count
+
+
+class TestSectionMenu:
+    def _menu(self, response) -> list[tuple[str, str, bool]]:
+        nav = html_of(response).split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        return [
+            (href, name, bool(current))
+            for href, current, name in re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav)
+        ]
+
+    @pytest.mark.parametrize("language", ["ar", "en"])
+    def test_menu_names_and_links_sections_in_the_page_language(self, client, language):
+        politics = make_section(name="سياسة", name_en="Politics", position=0)
+        economy = make_section(name="اقتصاد", name_en="Economy", position=1)
+        make_article(section=economy)
+        menu = self._menu(client.get(url_in(language, economy)))
+        names = ["سياسة", "اقتصاد"] if language == "ar" else ["Politics", "Economy"]
+        assert menu == [
+            (url_in(language, politics), names[0], False),
+            (url_in(language, economy), names[1], True),
+        ]
+
+    def test_only_the_section_being_read_is_marked_current(self, client):
+        section = make_section(name="سياسة")
+        story = make_article(section=section, tags=["النفط"])
+        tag = story.tags.get()
+        # Neither the home page, a story nor a tag is the section, whatever their numbers.
+        assert [current for _href, _name, current in self._menu(client.get("/"))] == [False]
+        assert [current for _href, _name, current in self._menu(client.get(url_in("ar", tag)))] == [False]
+        assert [current for _href, _name, current in self._menu(client.get(url_in("ar", story)))] == [False]
+        assert [current for _href, _name, current in self._menu(client.get(url_in("ar", section)))] == [True]
+
+    def test_a_renamed_section_is_renamed_and_relinked_in_the_menu(self, client, django_capture_on_commit_callbacks):
+        section = make_section(name="سياسة", slug="siyasa")
+        make_article(section=section)
+        assert [name for _href, name, _current in self._menu(client.get("/"))] == ["سياسة"]
+        section.name, section.slug = "الشؤون السياسية", "politics"
+        with django_capture_on_commit_callbacks(execute=True):
+            services.catalogue_save(obj=section)
+        assert self._menu(client.get("/")) == [(url_in("ar", section), "الشؤون السياسية", False)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.utils.safestring import SafeString, mark_safe
 
 VOID_ELEMENTS = frozenset({"br", "hr", "img"})
+_NEWLINE = re.compile("\n")
 
 
 class _TopLevelBlocks(HTMLParser):
@@ -17,10 +19,7 @@ class _TopLevelBlocks(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.depth = 0
         self.ends: list[tuple[int, bool]] = []  # (offset just after the element, is a paragraph)
-        self.line_starts = [0]
-        for index, char in enumerate(html):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        self.line_starts = [0, *(match.end() for match in _NEWLINE.finditer(html))]
         self.html = html
 
     def handle_starttag(self, tag, attrs):

@@ -13,7 +13,15 @@ from django.utils.translation import gettext
 
 from articles import services
 
-from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section
+from .factories import (
+    make_agency,
+    make_article,
+    make_author,
+    make_image,
+    make_placement,
+    make_rich_articles,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -403,6 +411,31 @@ class TestQueryBudgets:
             client.get(dressed.get_absolute_url())
 
         assert _queries(client, dressed.get_absolute_url()) == plain_count
+
+    def test_a_fully_dressed_story_is_eight_queries(self, client, shared):
+        """30 tags, 10 photos, 5 sources and 4 bylines: still the story, its five relations and «read also»."""
+        tags = [f"وسم {n}" for n in range(30)]
+        story = make_article(
+            section=shared["section"],
+            body="".join(f"<p>الفقرة {n}.</p>" for n in range(12)),
+            lead_image=make_image(credit=shared["credit"]),
+            tags=tags,
+            bylines=[*shared["authors"], make_author(name="نور الهدى منصور"), "وكالات"],
+            sources=[*shared["sources"], shared["credit"], make_agency(name="أسوشيتد برس"), make_agency(name="الجزيرة")],
+        )
+        for n in range(10):
+            make_placement(article=story, image=make_image(credit=shared["credit"]), position=n, after_paragraph=n % 3)
+        for n in range(6):
+            make_article(section=shared["section"], tags=tags[n : n + 3], lead_image=make_image())
+        client.get(story.get_absolute_url())  # the section menu is cached after the first page
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(story.get_absolute_url())
+        page = html_of(response)
+        assert len(queries) == 8
+        assert page.count('rel="tag"') == 30
+        assert page.count("<figure") == 11
+        related = re.search(r'<section class="related"[^>]*>(.*?)</section>', page, re.S).group(1)
+        assert related.count('class="card__headline"') == 4
 
 
 class TestSectionMenu:

@@ -421,7 +421,7 @@ class TestQueryBudgets:
             lead_image=make_image(credit=shared["credit"]),
             tags=tags,
             bylines=[*shared["authors"], make_author(name="نور الهدى منصور"), "وكالات"],
-            sources=[*shared["sources"], shared["credit"], make_agency(name="أسوشيتد برس"), make_agency(name="الجزيرة")],
+            sources=[*shared["sources"], shared["credit"], make_agency(name="أسوشيتد برس"), make_agency(name="CNN")],
         )
         for n in range(10):
             make_placement(article=story, image=make_image(credit=shared["credit"]), position=n, after_paragraph=n % 3)

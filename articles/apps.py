@@ -25,9 +25,13 @@ class ArticlesConfig(AppConfig):
 
         from .models import Article, Byline, CitedSource, Correction, Placement, TaggedArticle
 
-        for model in (Byline, CitedSource, Placement, TaggedArticle, Correction):
+        for model in (Byline, CitedSource, Placement, Correction):
             if not reversion.is_registered(model):
                 reversion.register(model)
+        if not reversion.is_registered(TaggedArticle):
+            # Its published_at copies the story's and is no part of its history: a restored tag
+            # row is written without it, and the restore's save copies the story's again.
+            reversion.register(TaggedArticle, exclude=("published_at",))
         if not reversion.is_registered(Article):
             reversion.register(
                 Article,

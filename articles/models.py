@@ -1,12 +1,13 @@
 import uuid
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,17 @@ class Tag(TagBase):
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+    # A copy of the story's publication time, so that a tag page reads its newest stories from
+    # the tag's own rows in order (taggedarticle_tag_pub_idx) instead of sorting every story
+    # that ever carried the tag. Kept by copy_publication_times() in every write that changes a
+    # story's status, time or tags.
+    published_at = models.DateTimeField(
+        _("story published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The story's publication time while it is published; empty otherwise."),
+    )
 
     class Meta:
         verbose_name = _("tagged article")
@@ -119,8 +131,24 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article"),
         ]
-        # Tag pages and «read also» walk a tag's stories newest first.
-        indexes = [models.Index(fields=["tag", "-content_object"], name="taggedarticle_tag_story_idx")]
+        indexes = [
+            # «Read also» walks a tag's stories newest first by id.
+            models.Index(fields=["tag", "-content_object"], name="taggedarticle_tag_story_idx"),
+            # Tag pages and feeds walk a tag's public stories by publication time.
+            models.Index(fields=["tag", "-published_at", "-content_object"], name="taggedarticle_tag_pub_idx"),
+        ]
+
+    @classmethod
+    def copy_publication_times(cls, *, article_ids: Iterable[int]) -> int:
+        """Copy each story's publication time onto its tag rows (NULL unless it is published): one
+        UPDATE per 10,000 stories, read from the stories themselves in the caller's transaction."""
+        published = Article.objects.filter(pk=OuterRef("content_object_id"), status=Article.Status.PUBLISHED)
+        ids, updated = list(article_ids), 0
+        for start in range(0, len(ids), 10_000):
+            updated += cls._default_manager.filter(content_object_id__in=ids[start : start + 10_000]).update(
+                published_at=Subquery(published.values("published_at"))
+            )
+        return updated
 
 
 def image_upload_to(instance, filename: str) -> str:
@@ -394,6 +422,17 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one gate for everything public: published, and its time has come (by ``now``)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def update(self, **kwargs):
+        # Tag rows copy their story's status and date (TaggedArticle.published_at): a bulk change
+        # of either refreshes the copies of the stories it changed, in the same transaction.
+        if "status" not in kwargs and "published_at" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            TaggedArticle.copy_publication_times(article_ids=ids)
+        return updated
 
     def in_language(self, language: str | None = None):
         """Stories readable in ``language``: every story in Arabic, translated ones in English."""

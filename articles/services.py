@@ -40,6 +40,7 @@ from .models import (
     SearchDocument,
     Section,
     Tag,
+    TaggedArticle,
     image_upload_to,
 )
 
@@ -128,8 +129,19 @@ def article_save(
         article.save()
         if user is not None:
             reversion.set_user(user)
+    if previous is not None:  # a new story has no tags yet
+        article_sync_tag_dates(article=article)
     article_refresh_search(article=article)
     return article
+
+
+def article_sync_tag_dates(*, article: Article) -> None:
+    """Copy the story's publication time onto its tag rows, which tag pages walk newest first.
+
+    Called, in the caller's transaction, by every service that changes a story's status, time
+    or tags; a bulk ``update()`` of stories does the same (ArticleQuerySet.update).
+    """
+    TaggedArticle.copy_publication_times(article_ids=[article.pk])
 
 
 @transaction.atomic
@@ -138,6 +150,8 @@ def article_save_related(*, article: Article, save: Callable[[], None]) -> None:
     story and refresh the reader pages that showed it before or show it now."""
     with pagecache.ArticleChange(article):
         save()
+    # The admin's tag field (and a restored revision's tag rows) are written here.
+    article_sync_tag_dates(article=article)
     article_refresh_search(article=article)
 
 
@@ -237,6 +251,7 @@ def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
     # Tags are typed by their default-language (Arabic) name whatever the page's language.
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), pagecache.ArticleChange(article):
         article.tags.set(list(tags))
+    article_sync_tag_dates(article=article)
     article_refresh_search(article=article)
 
 

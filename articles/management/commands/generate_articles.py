@@ -164,7 +164,10 @@ class Command(BaseCommand):
             Article.objects.bulk_create(articles)
             tagged, bylines, cited, documents = [], [], [], []
             for article, (tags, authors, agencies) in zip(articles, extras, strict=True):
-                tagged += [TaggedArticle(content_object=article, tag=tag) for tag in tags]
+                # Every generated story is published: its tag rows carry its time (tag pages read it).
+                tagged += [
+                    TaggedArticle(content_object=article, tag=tag, published_at=article.published_at) for tag in tags
+                ]
                 bylines += [Byline(article=article, author=a, position=i) for i, a in enumerate(authors)]
                 cited += [CitedSource(article=article, source=s, position=i) for i, s in enumerate(agencies)]
                 for language in ("ar", "en"):

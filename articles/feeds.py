@@ -86,14 +86,16 @@ class LatestArticlesFeed(Feed):
         return _("The latest stories from %(site)s.") % {"site": str(settings.SITE_NAME)}
 
     def articles(self, obj):
-        return public_articles()
+        """The feed's stories, newest first."""
+        return public_articles().order_by("-published_at", "-pk")
 
     def items(self, obj=None):
         return (
             self.articles(obj)
             .select_related("section", "lead_image", "lead_image__credit")
-            .prefetch_related("tags", Prefetch("bylines", queryset=Byline.objects.select_related("author")))
-            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+            .prefetch_related("tags", Prefetch("bylines", queryset=Byline.objects.select_related("author")))[
+                :FEED_ITEMS
+            ]
         )
 
     def item_title(self, item):
@@ -165,7 +167,7 @@ class SubjectFeed(LatestArticlesFeed):
         return _("The latest stories: %(subject)s") % {"subject": obj}
 
     def articles(self, obj):
-        return public_articles().filter(**{self.article_filter: obj})
+        return public_articles().filter(**{self.article_filter: obj}).order_by("-published_at", "-pk")
 
 
 class SectionFeed(SubjectFeed):
@@ -175,7 +177,10 @@ class SectionFeed(SubjectFeed):
 
 class TagFeed(SubjectFeed):
     model = Tag
-    article_filter = "tags"
+
+    def articles(self, obj):
+        # The tag's newest rows first, without sorting every story that ever carried it.
+        return public_articles().tag_list(obj)
 
 
 class SourceFeed(SubjectFeed):

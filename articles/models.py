@@ -116,7 +116,8 @@ class TaggedArticle(ItemBase):
     # A copy of the story's publication time, so that a tag page reads its newest stories from
     # the tag's own rows in order (taggedarticle_tag_pub_idx) instead of sorting every story
     # that ever carried the tag. Kept by copy_publication_times() in every write that changes a
-    # story's status, time or tags.
+    # story's status, time or tags. Readers never trust it alone: a tag page's rows pass
+    # published() when they are read (BoundedPaginator), the feed checks each story (tag_list()).
     published_at = models.DateTimeField(
         _("story published at"),
         null=True,
@@ -137,6 +138,17 @@ class TaggedArticle(ItemBase):
             # Tag pages and feeds walk a tag's public stories by publication time.
             models.Index(fields=["tag", "-published_at", "-content_object"], name="taggedarticle_tag_pub_idx"),
         ]
+
+    @classmethod
+    def newest_story_keys(cls, tag, now=None):
+        """The keys of the stories carrying ``tag`` by their copied time, newest first: read from
+        taggedarticle_tag_pub_idx alone. Candidates: that each story is still public, the reader
+        of its row checks (articles.pagination.BoundedPaginator)."""
+        return (
+            cls._default_manager.filter(tag=tag, published_at__lte=now or timezone.now())
+            .order_by("-published_at", "-content_object_id")
+            .values_list("content_object_id", flat=True)
+        )
 
     @classmethod
     def copy_publication_times(cls, *, article_ids: Iterable[int]) -> int:
@@ -422,6 +434,23 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one gate for everything public: published, and its time has come (by ``now``)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def tag_list(self, tag, now=None):
+        """Stories carrying ``tag``, newest first, found in that order on the tag's own rows.
+
+        A tag row's ``published_at`` is a copy of its story's (TaggedArticle): walking the tag's
+        rows through taggedarticle_tag_pub_idx from ``now`` back stops after the rows a list
+        needs, where ordering by the story's own date would first join and sort every story that
+        ever carried the tag. The copy only orders and bounds: chained after published(), each
+        story is checked by its own status and date, and a row whose copy disagrees with its
+        story's date is left out, so a stale copy can drop a story from the list, never show one
+        that is not public nor misplace one. The order is the stories' (-published_at, -pk).
+        """
+        return self.filter(
+            tagged_items__tag=tag,
+            tagged_items__published_at__lte=now or timezone.now(),
+            tagged_items__published_at=F("published_at"),
+        ).order_by("-tagged_items__published_at", "-tagged_items__content_object_id")
 
     def update(self, **kwargs):
         # Tag rows copy their story's status and date (TaggedArticle.published_at): a bulk change

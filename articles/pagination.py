@@ -15,7 +15,17 @@ class BoundedPaginator(Paginator):
     list of 100,000 stories costs what one of 1,000 does, the deepest page costs what the
     first does, and no query sorts full rows (a story's body is kilobytes): only keys are
     ordered. Readers reach older stories through sections, tags, search and the sitemaps.
+
+    A list may read its keys from a copy instead (``candidates``, in the list's order): a tag's
+    rows copy each story's publication time, so a tag's newest keys come from its own index
+    without a look at a single story. Such keys are checked when a page is read: its rows must
+    pass the public gate (published(), in the reader's language), and a story that fails it
+    is left out, the page one story short, rather than shown.
     """
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, candidates=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.candidates = candidates
 
     @cached_property
     def max_pages(self) -> int:
@@ -23,7 +33,8 @@ class BoundedPaginator(Paginator):
 
     @property
     def keys_query(self) -> QuerySet:
-        return self.object_list.values_list("pk", flat=True)[: self.per_page * self.max_pages]
+        keys = self.object_list.values_list("pk", flat=True) if self.candidates is None else self.candidates
+        return keys[: self.per_page * self.max_pages]
 
     @cached_property
     def keys(self) -> list:
@@ -41,9 +52,15 @@ class BoundedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = self.keys[bottom:top]
-        rows = {row.pk: row for row in page_rows(self.object_list, keys)} if keys else {}
+        rows = {row.pk: row for row in self.read_rows(keys)} if keys else {}
         # A story unpublished between the two queries is left out rather than shown.
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+    def read_rows(self, keys: list) -> QuerySet:
+        rows = page_rows(self.object_list, keys)
+        if self.candidates is not None:
+            rows = rows.published().in_language()  # keys read from a copy pass the gate here
+        return rows
 
 
 def page_rows(listing: QuerySet, keys: list) -> QuerySet:

@@ -7,11 +7,13 @@ statistics, so its plan on this small test database is the plan it uses at 100,0
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from articles import search, services
+from articles.feeds import TagFeed
 from articles.models import Article, SearchDocument, Tag
-from articles.pagination import BoundedPaginator, page_rows
-from articles.views import public_articles
+from articles.pagination import BoundedPaginator
+from articles.views import TagDetailView, public_articles
 
 from .factories import make_agency, make_article, make_author
 
@@ -19,21 +21,34 @@ pytestmark = pytest.mark.django_db
 
 SQLITE = connection.vendor == "sqlite"
 PUBLIC_KEYS = "article_public_key_idx"
+TAG_DATES = "taggedarticle_tag_pub_idx"
+
+
+def tag_page(tag: Tag) -> BoundedPaginator:
+    """The paginator the tag page builds, in the active language."""
+    view = TagDetailView(kwargs={"slug": tag.slug})
+    return view.get_paginator(view.get_queryset(), 12)
 
 
 @pytest.fixture
 def lists():
     agency, author = make_agency(), make_author()
-    story = make_article(tags=["الطاقة"], sources=[agency], bylines=[author])
+    story = make_article(
+        tags=["الطاقة"], sources=[agency], bylines=[author], english={"headline": "Energy", "dek": "Energy."}
+    )
     make_article(headline="الكرملين يرد", body="<p>الطاقة</p>")
+    tag = Tag.objects.get(slug="الطاقة")
     newest = public_articles().for_listing().order_by("-published_at", "-pk")
+    with translation.override("en"):
+        tag_in_english = tag_page(tag)
     return {
-        "home": newest,
-        "section": newest.filter(section=story.section),
-        "tag": newest.filter(tags=Tag.objects.get(slug="الطاقة")),
-        "source": newest.filter(cited_sources__source=agency),
-        "author": newest.filter(bylines__author=author),
-        "search": search.search_articles(public_articles().for_listing(), "الطاقة", "ar"),
+        "home": BoundedPaginator(newest, 12),
+        "section": BoundedPaginator(newest.filter(section=story.section), 12),
+        "tag": tag_page(tag),
+        "tag_en": tag_in_english,
+        "source": BoundedPaginator(newest.filter(cited_sources__source=agency), 12),
+        "author": BoundedPaginator(newest.filter(bylines__author=author), 12),
+        "search": BoundedPaginator(search.search_articles(public_articles().for_listing(), "الطاقة", "ar"), 12),
     }
 
 
@@ -46,8 +61,8 @@ def plan(queryset) -> str:
     return queryset.explain()
 
 
-def keys_plan(queryset) -> str:
-    return plan(BoundedPaginator(queryset, 12).keys_query)
+def keys_plan(paginator: BoundedPaginator) -> str:
+    return plan(paginator.keys_query)
 
 
 def assert_no_scan_of_stories(text):
@@ -78,22 +93,61 @@ def test_newest_first_lists_walk_their_index_in_order(lists, name, indexes):
 @pytest.mark.parametrize(
     ("name", "index"),
     [
-        ("tag", "taggedarticle_tag_story_idx"),
         ("source", "citedsource_source_idx"),
         ("author", "articles_byline_author_id"),
     ],
 )
-def test_tag_source_and_author_lists_start_from_their_own_rows(lists, name, index):
+def test_source_and_author_lists_start_from_their_own_rows(lists, name, index):
     text = keys_plan(lists[name])
 
     assert_no_scan_of_stories(text)
     if SQLITE:
-        # The tag's rows first, then each story by key, from the index of public stories' keys:
-        # not every published story newest first, each checked for the tag (what an index led
-        # by status tempted SQLite into), and not each story's row (its bodies come first).
+        # The source's rows first, then each story by key, from the index of public stories'
+        # keys: not every published story newest first, each checked for the source (what an
+        # index led by status tempted SQLite into), and not each story's row (bodies come first).
         first, *rest = [line for line in text.splitlines() if "SEARCH" in line or "SCAN" in line]
         assert index in first, text
         assert any(f"articles_article USING COVERING INDEX {PUBLIC_KEYS}" in line for line in rest), text
+
+
+def test_a_tag_page_reads_its_keys_from_the_tags_rows_alone(lists):
+    text = keys_plan(lists["tag"])
+
+    # Newest first through the tag's own index, stopping after the list's bound: no story is
+    # read (the page's rows are checked when they are read) and nothing is sorted.
+    assert TAG_DATES in text, text
+    assert "articles_article" not in text, text
+    if SQLITE:
+        assert f"COVERING INDEX {TAG_DATES} (tag_id=? AND published_at<?)" in text, text
+        assert "TEMP B-TREE" not in text, text
+    else:
+        # On a table this small PostgreSQL may sort the few rows its index found.
+        assert "Seq Scan on articles_taggedarticle" not in text, text
+
+
+def test_the_tag_feed_walks_the_tags_rows_newest_first(lists):
+    tag = Tag.objects.get(slug="الطاقة")
+    text = plan(TagFeed().items(tag))
+
+    assert_no_scan_of_stories(text)
+    assert TAG_DATES in text, text
+    if SQLITE:
+        first, *rest = [line for line in text.splitlines() if "SEARCH" in line or "SCAN" in line]
+        assert TAG_DATES in first, text
+        assert any(f"articles_article USING INDEX {PUBLIC_KEYS}" in line for line in rest), text
+        assert "TEMP B-TREE" not in text, text
+
+
+def test_a_tag_page_in_english_starts_from_the_tags_rows(lists):
+    # An English list needs each story's row (is it translated?): the tag's rows, then each
+    # story by key, never every published story newest first, each checked for the tag.
+    text = keys_plan(lists["tag_en"])
+
+    assert_no_scan_of_stories(text)
+    if SQLITE:
+        first, *rest = [line for line in text.splitlines() if "SEARCH" in line or "SCAN" in line]
+        assert "taggedarticle_tag_story_idx" in first, text
+        assert any(f"articles_article USING INDEX {PUBLIC_KEYS}" in line for line in rest), text
 
 
 def test_search_starts_from_its_candidates(lists):
@@ -110,15 +164,18 @@ def test_search_starts_from_its_candidates(lists):
         assert "Seq Scan on articles_searchdocument" not in text, text
 
 
-@pytest.mark.parametrize("name", ["home", "section", "tag", "source", "author", "search"])
+@pytest.mark.parametrize("name", ["home", "section", "tag", "tag_en", "source", "author", "search"])
 def test_a_page_reads_its_rows_by_key(lists, name):
-    keys = BoundedPaginator(lists[name], 12).keys
+    keys = lists[name].keys
     assert keys
 
-    text = plan(page_rows(lists[name], keys))
+    text = plan(lists[name].read_rows(keys))
 
     if SQLITE:
-        assert "articles_article USING INTEGER PRIMARY KEY" in text, text
+        # A tag page's keys come from the tag's rows: its rows are read by key through the
+        # index of public stories' keys, which checks they are still public.
+        by_key = f"articles_article USING INDEX {PUBLIC_KEYS} (id=?" if name == "tag" else "INTEGER PRIMARY KEY"
+        assert by_key in text, text
         assert "TEMP B-TREE" not in text, text  # rows with their bodies are never sorted
     # Only the keys filter: no tag, source, author or search condition to walk again.
     assert not any(table in text for table in ("taggedarticle", "citedsource", "byline", "searchdocument")), text
@@ -152,6 +209,6 @@ def test_the_admin_status_lists_read_their_own_index(status):
 
 
 def test_no_reader_list_can_read_the_admin_status_index(lists):
-    for queryset in lists.values():
-        text = keys_plan(queryset)
+    for paginator in lists.values():
+        text = keys_plan(paginator)
         assert "article_desk_idx" not in text, text

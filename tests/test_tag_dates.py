@@ -10,6 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -228,7 +229,7 @@ def test_agency_copy_is_listed_when_published_and_taken_off_when_withdrawn(clien
 
 def test_generated_stories_carry_their_time_on_their_tag_rows(client, settings):
     settings.ARTICLES_PER_PAGE = 4
-    call_command("generate_articles", count=40, seed=3, stdout=None)
+    call_command("generate_articles", count=40, seed=3)
 
     assert in_step()
     tag = Tag.objects.filter(tagged_articles__isnull=False).order_by("pk").first()
@@ -254,7 +255,6 @@ def test_the_migration_fills_every_row_with_one_update(now):
     published, draft = make_article(tags=["الطاقة", "النفط"]), make_article(tags=["الطاقة"], publish=False)
     TaggedArticle.objects.update(published_at=REFERENCE_TIME - 9 * HOUR)  # nothing like the truth
     migration = importlib.import_module("articles.migrations.0014_tag_publication_times")
-    from django.apps import apps
 
     with CaptureQueriesContext(connection) as captured:
         migration.copy_publication_times(apps, SimpleNamespace(connection=connection))

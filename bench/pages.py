@@ -4,14 +4,14 @@
 
 For each archive size: a SQLite database in a temporary folder, ``generate_articles``, then
 gunicorn (2 sync workers, production settings, loopback only) is started twice — page cache
-on, then off — and wrk measures the hello-world view, home, a section, a story, a tag page, a
-search and the admin's story list (as a superuser). In-process, with the page cache off, each
-page's queries are counted and its median time over 40 requests is taken with Django's test
-client, one process per archive, the requests alternating between the sizes (wall and CPU
-time), so that whatever else runs on the machine weighs on both sizes alike.
+on, then off — and wrk measures the hello-world view, home, a section, a story, a tag page (in
+Arabic and in English), a search and the admin's story list (as a superuser). In-process, with
+the page cache off, each page's queries are counted and its median time over 40 requests is
+taken with Django's test client, one process per archive, the requests alternating between the
+sizes (wall and CPU time), so that whatever else runs on the machine weighs on both sizes alike.
 Results go to bench/results/pages-<time>.md and .json; requests/s are compared with hello-world
 of the same run, so the machine's speed cancels out, and the p50 at the largest size is divided
-by the p50 at the smallest.
+by the p50 at the smallest. The table ends with the speed targets, each marked met or NOT MET.
 
 ``--keep DIR`` keeps each generated archive in DIR (outside the repository), named after its size
 and a hash of the migrations and of generate_articles: a later run with the same schema reuses it
@@ -83,6 +83,8 @@ def pick_urls(env) -> tuple[dict[str, str], str]:
         "from articles.models import Article;"
         "a=Article.objects.published().filter(is_generated=True).order_by('-published_at').first();"
         "t=a.tags.order_by('pk').first();"
+        "from django.utils import translation;translation.activate('en');te=t.get_absolute_url();"
+        "translation.deactivate();"
         "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "u,_=get_user_model().objects.get_or_create(username='bench-editor',defaults={'is_staff':True,'is_superuser':True});"
@@ -90,7 +92,7 @@ def pick_urls(env) -> tuple[dict[str, str], str]:
         "s[BACKEND_SESSION_KEY]='django.contrib.auth.backends.ModelBackend';"
         "s[HASH_SESSION_KEY]=u.get_session_auth_hash();s.create();"
         "print(json.dumps({'story':a.get_absolute_url(),'section':a.section.get_absolute_url(),"
-        "'tag':t.get_absolute_url(),'word':a.headline.split()[0],'session':s.session_key}))"
+        "'tag':t.get_absolute_url(),'tag_en':te,'word':a.headline.split()[0],'session':s.session_key}))"
     )
     out = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
@@ -100,6 +102,7 @@ def pick_urls(env) -> tuple[dict[str, str], str]:
         "section": data["section"],
         "story": data["story"],  # reverse() already percent-encodes
         "tag": data["tag"],
+        "tag_en": data["tag_en"],
         "search": "/search/?q=" + urllib.parse.quote(data["word"]),
         "admin": "/admin/articles/article/",
     }
@@ -340,7 +343,12 @@ def run(sizes: list[int], seconds: int, connections: int, keep: Path | None) -> 
     return results
 
 
-RATIO_PAGES = ("home", "section", "story", "tag", "search", "admin")
+RATIO_PAGES = ("home", "section", "story", "tag", "tag_en", "search", "admin")
+# The largest archive's p50 may be at most this many times the smallest's (in-process wall time).
+RATIO_LIMITS = {"home": 1.3, "section": 1.3, "tag": 1.3, "tag_en": 1.3, "search": 1.3, "admin": 1.5}
+# The story page's requests/s against hello-world's in the same run, and its queries.
+STORY_TARGETS = {"cached": 0.7, "uncached": 0.1}
+STORY_QUERIES = 8
 
 
 def table(results: dict) -> str:
@@ -378,7 +386,22 @@ def table(results: dict) -> str:
             wall = big["p50_ms"] / max(few["p50_ms"], 0.001)
             cpu = big["cpu_ms"] / max(few["cpu_ms"], 0.001)
             lines.append(f"- {name}: {wrk_ratio:.2f}, {wall:.2f}, {cpu:.2f}")
+    lines += ["", "Targets:", ""]
+    for mode, floor in STORY_TARGETS.items():
+        ratios = [entry[mode]["story"]["rps"] / entry[mode]["hello"]["rps"] for entry in results["sizes"].values()]
+        shown = ", ".join(f"{ratio:.2f} at {int(size):,}" for size, ratio in zip(results["sizes"], ratios, strict=True))
+        lines.append(f"- story {mode} ≥ {floor}× hello: {shown} — {_verdict(min(ratios) >= floor)}")
+    most = max(entry["queries"]["story"] for entry in results["sizes"].values())
+    lines.append(f"- story queries ≤ {STORY_QUERIES}: {most} — {_verdict(most <= STORY_QUERIES)}")
+    if len(sizes) >= 2:
+        for name, limit in RATIO_LIMITS.items():
+            wall = large["in_process"][name]["p50_ms"] / max(small["in_process"][name]["p50_ms"], 0.001)
+            lines.append(f"- {name} p50 ≤ {limit}× (in-process): {wall:.2f} — {_verdict(wall <= limit)}")
     return "\n".join(lines) + "\n"
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
 
 
 def main() -> None:

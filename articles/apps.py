@@ -29,9 +29,9 @@ class ArticlesConfig(AppConfig):
             if not reversion.is_registered(model):
                 reversion.register(model)
         if not reversion.is_registered(TaggedArticle):
-            # Its published_at copies the story's and is no part of its history: a restored tag
-            # row is written without it, and the restore's save copies the story's again.
-            reversion.register(TaggedArticle, exclude=("published_at",))
+            # Its copies of the story's time are no part of its history: a restored tag
+            # row is written without them, and the restore's save copies the story's again.
+            reversion.register(TaggedArticle, exclude=("published_at", "published_en_at"))
         if not reversion.is_registered(Article):
             reversion.register(
                 Article,

@@ -116,14 +116,24 @@ class TaggedArticle(ItemBase):
     # A copy of the story's publication time, so that a tag page reads its newest stories from
     # the tag's own rows in order (taggedarticle_tag_pub_idx) instead of sorting every story
     # that ever carried the tag. Kept by copy_publication_times() in every write that changes a
-    # story's status, time or tags. Readers never trust it alone: a tag page's rows pass
-    # published() when they are read (BoundedPaginator), the feed checks each story (tag_list()).
+    # story's status, time, English headline or tags. Readers never trust it alone: a tag page's
+    # rows pass published() when they are read (BoundedPaginator), the feed checks each story
+    # (tag_list()).
     published_at = models.DateTimeField(
         _("story published at"),
         null=True,
         blank=True,
         editable=False,
         help_text=_("The story's publication time while it is published; empty otherwise."),
+    )
+    # The same for the English tag page, which lists only translated stories: one copy per
+    # reader language, named by publication_field(); a language added to LANGUAGES gets its own.
+    published_en_at = models.DateTimeField(
+        _("story published in English at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The story's publication time while it is published with an English headline; empty otherwise."),
     )
 
     class Meta:
@@ -137,29 +147,42 @@ class TaggedArticle(ItemBase):
             models.Index(fields=["tag", "-content_object"], name="taggedarticle_tag_story_idx"),
             # Tag pages and feeds walk a tag's public stories by publication time.
             models.Index(fields=["tag", "-published_at", "-content_object"], name="taggedarticle_tag_pub_idx"),
+            models.Index(fields=["tag", "-published_en_at", "-content_object"], name="taggedarticle_tag_pub_en_idx"),
         ]
 
+    @staticmethod
+    def publication_field(language: str) -> str:
+        """The copy a tag page in ``language`` walks: every story is in the default language."""
+        if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+            return "published_at"
+        return f"published_{language}_at"
+
     @classmethod
-    def newest_story_keys(cls, tag, now=None):
-        """The keys of the stories carrying ``tag`` by their copied time, newest first: read from
-        taggedarticle_tag_pub_idx alone. Candidates: that each story is still public, the reader
-        of its row checks (articles.pagination.BoundedPaginator)."""
+    def newest_story_keys(cls, tag, language: str | None = None, now=None):
+        """The keys of the stories carrying ``tag`` by their copied time in ``language`` (default:
+        the active one), newest first: read from the copy's index alone. Candidates: that each
+        story is still public and readable in the language, the reader of its row checks
+        (articles.pagination.BoundedPaginator)."""
+        field = cls.publication_field(language or translation.get_language())
         return (
-            cls._default_manager.filter(tag=tag, published_at__lte=now or timezone.now())
-            .order_by("-published_at", "-content_object_id")
+            cls._default_manager.filter(tag=tag, **{f"{field}__lte": now or timezone.now()})
+            .order_by(f"-{field}", "-content_object_id")
             .values_list("content_object_id", flat=True)
         )
 
     @classmethod
     def copy_publication_times(cls, *, article_ids: Iterable[int]) -> int:
-        """Copy each story's publication time onto its tag rows (NULL unless it is published): one
+        """Copy each story's publication time onto its tag rows, once per reader language (NULL
+        unless it is published and readable in that language, ArticleQuerySet.in_language): one
         UPDATE per 10,000 stories, read from the stories themselves in the caller's transaction."""
         published = Article.objects.filter(pk=OuterRef("content_object_id"), status=Article.Status.PUBLISHED)
+        copies = {
+            cls.publication_field(language): Subquery(published.in_language(language).values("published_at"))
+            for language, _name in settings.LANGUAGES
+        }
         ids, updated = list(article_ids), 0
         for start in range(0, len(ids), 10_000):
-            updated += cls._default_manager.filter(content_object_id__in=ids[start : start + 10_000]).update(
-                published_at=Subquery(published.values("published_at"))
-            )
+            updated += cls._default_manager.filter(content_object_id__in=ids[start : start + 10_000]).update(**copies)
         return updated
 
 
@@ -453,9 +476,10 @@ class ArticleQuerySet(models.QuerySet):
         ).order_by("-tagged_items__published_at", "-tagged_items__content_object_id")
 
     def update(self, **kwargs):
-        # Tag rows copy their story's status and date (TaggedArticle.published_at): a bulk change
-        # of either refreshes the copies of the stories it changed, in the same transaction.
-        if "status" not in kwargs and "published_at" not in kwargs:
+        # Tag rows copy their story's status and date, per language while it has a headline in
+        # it (TaggedArticle.copy_publication_times): a bulk change of any of them refreshes the
+        # copies of the stories it changed, in the same transaction.
+        if not any(name in ("status", "published_at") or name.startswith("headline") for name in kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))

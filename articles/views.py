@@ -106,12 +106,10 @@ class TagDetailView(FilteredListView):
     subject_filter = "tags"
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        if get_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
-            # Every story is in the default language: the tag's rows alone give the keys, newest
-            # first by their copy of each story's time, and the page's rows are checked by the
-            # public gate (BoundedPaginator's candidates). Other languages need each story's row
-            # to know whether it is translated, and keep the list's own query.
-            kwargs["candidates"] = TaggedArticle.newest_story_keys(self.subject)
+        # The tag's rows alone give the keys, newest first by their copy of each story's time in
+        # the reader's language (set only while the story is readable in it), and the page's rows
+        # are checked by the public gate (BoundedPaginator's candidates).
+        kwargs["candidates"] = TaggedArticle.newest_story_keys(self.subject, get_language())
         return super().get_paginator(queryset, per_page, **kwargs)
 
 

@@ -164,9 +164,17 @@ class Command(BaseCommand):
             Article.objects.bulk_create(articles)
             tagged, bylines, cited, documents = [], [], [], []
             for article, (tags, authors, agencies) in zip(articles, extras, strict=True):
-                # Every generated story is published: its tag rows carry its time (tag pages read it).
+                # Every generated story is published: its tag rows carry its time (tag pages read it),
+                # in English too when it has an English headline.
+                published_en_at = article.published_at if article.headline_en else None
                 tagged += [
-                    TaggedArticle(content_object=article, tag=tag, published_at=article.published_at) for tag in tags
+                    TaggedArticle(
+                        content_object=article,
+                        tag=tag,
+                        published_at=article.published_at,
+                        published_en_at=published_en_at,
+                    )
+                    for tag in tags
                 ]
                 bylines += [Byline(article=article, author=a, position=i) for i, a in enumerate(authors)]
                 cited += [CitedSource(article=article, source=s, position=i) for i, s in enumerate(agencies)]

@@ -12,6 +12,11 @@ kept under ``schedule:next``; pages built before it are stale once it has passed
 
 A miss on a hot page is rebuilt by one request (a lock in the cache); the others
 get the stale copy if there is one, or wait briefly for the fresh one.
+
+A page is stored with the headers the middleware inside ``PageCacheMiddleware`` gave it (CSP,
+ETag, Vary, Cache-Control…), so a fresh copy is served by that middleware before the URL is
+resolved, the language activated or any other middleware run (``early_hit``), the way Django's
+own FetchFromCacheMiddleware serves whole responses.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
+from django.utils.translation import get_language, get_language_from_path
 
 from .models import Article
 
@@ -67,6 +73,9 @@ class Entry:
     content_type: str
     versions: dict[str, str]
     built_at: float
+    # The response's headers as PageCacheMiddleware saw them; None until it has (or for an
+    # entry stored before headers were kept), and such an entry is only served by the view.
+    headers: list[tuple[str, str]] | None = None
 
 
 # --- Dependency versions ----------------------------------------------------------
@@ -178,8 +187,14 @@ def is_cacheable_request(request) -> bool:
     )
 
 
+def page_language(request) -> str:
+    """The language a reader page's address asks for: its prefix (``/en/…``), else the default,
+    as LocaleMiddleware decides for our i18n_patterns(prefix_default_language=False)."""
+    return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def page_key(request) -> str:
-    path = f"{get_language()}:{request.get_full_path()}"
+    path = f"{page_language(request)}:{request.path_info}?{request.META.get('QUERY_STRING', '')}"
     return "page:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
 
 
@@ -271,14 +286,63 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
         response = render()
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
+        if _storable(response) and page_language(request) == get_language():
             entry = Entry(response.content, response["Content-Type"], versions, built_at)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             _remember(key, entry)
+            response._page_cache_entry = (key, entry)  # PageCacheMiddleware adds the headers
         response["X-Page-Cache"] = "miss"
         return response
     finally:
         cache.delete(lock)
+
+
+def _storable(response) -> bool:
+    return response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie")
+
+
+# Headers that belong to one response, never to the stored page.
+_UNSTORED_HEADERS = frozenset({"x-page-cache", "set-cookie", "date", "x-request-id"})
+
+
+def early_hit(request) -> HttpResponse | None:
+    """The stored response for this address if it is fresh and was stored with its headers;
+    None sends the request down the usual path (which also deals with stale copies and misses)."""
+    if not is_cacheable_request(request):
+        return None
+    key = page_key(request)
+    entry = _recall(key)
+    try:
+        if entry is None or entry.headers is None or not _fresh(entry):
+            entry = _cache().get(key)
+            if entry is None or getattr(entry, "headers", None) is None or not _fresh(entry):
+                return None
+            _remember(key, entry)
+    except (DatabaseError, OSError):
+        # The schedule needed the database, or the cache's disk failed: the usual path has the
+        # middleware that turns those into proper pages.
+        return None
+    response = HttpResponse(entry.content, headers=dict(entry.headers))
+    response["X-Page-Cache"] = "hit"
+    if request.method != "GET":
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+def keep_headers(response) -> None:
+    """Store a page built in this request again, with the headers it leaves the middleware with."""
+    pending = getattr(response, "_page_cache_entry", None)
+    if pending is None or not _storable(response):
+        return
+    key, entry = pending
+    entry.headers = [(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
+    _cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
+    _remember(key, entry)
 
 
 class CachedPageMixin:

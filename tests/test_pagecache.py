@@ -213,3 +213,45 @@ def test_a_change_made_by_another_worker_shows_at_once_despite_this_workers_rece
     Article.objects.filter(pk=story.pk).update(headline_ar="العنوان الثالث")
     cache.clear()
     assert "العنوان الثالث" in client.get(url).content.decode()
+
+
+def test_a_hit_is_served_before_the_url_is_resolved_with_the_headers_of_the_page_built(client, monkeypatch):
+    story = make_article(
+        headline="خبر بالعربية", english={"headline": "A story in English", "slug": "a-story", "body": "<p>Text.</p>"}
+    )
+    from django.utils import translation
+
+    urls = {"ar": story.get_absolute_url()}
+    with translation.override("en"):
+        urls["en"] = story.get_absolute_url()
+    built = {language: client.get(url) for language, url in urls.items()}
+    assert {state(response) for response in built.values()} == {"miss"}
+
+    def no_resolving(self, request):
+        raise AssertionError("a fresh cached page must not reach URL resolution")
+
+    monkeypatch.setattr("django.core.handlers.base.BaseHandler.resolve_request", no_resolving)
+    for language, url in urls.items():
+        hit = client.get(url)
+        assert state(hit) == "hit"
+        assert hit.content == built[language].content
+        per_response = {"X-Page-Cache", "X-Request-ID"}
+        expected = {name: value for name, value in built[language].items() if name not in per_response}
+        assert {name: value for name, value in hit.items() if name not in per_response} == expected
+        assert hit["Content-Language"] == language
+        for header in ("Content-Security-Policy", "Cache-Control", "ETag", "Vary", "Permissions-Policy"):
+            assert hit.has_header(header), header
+    assert "A story in English" in client.get(urls["en"]).content.decode()
+    assert client.get(urls["ar"], HTTP_IF_NONE_MATCH=built["ar"]["ETag"]).status_code == 304
+
+
+def test_a_stale_page_still_goes_the_usual_way(client, commit):
+    story = commit(make_article, headline="العنوان القديم")
+    url = story.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    story.headline_ar = "العنوان الجديد"
+    commit(services.article_save, article=story)
+    rebuilt = client.get(url)
+    assert state(rebuilt) == "miss" and "العنوان الجديد" in rebuilt.content.decode()
+    assert state(client.get(url)) == "hit"

@@ -315,7 +315,7 @@ def early_hit(request) -> HttpResponse | None:
     try:
         if entry is None or entry.headers is None or not _fresh(entry):
             entry = _cache().get(key)
-            if entry is None or getattr(entry, "headers", None) is None or not _fresh(entry):
+            if entry is None or entry.headers is None or not _fresh(entry):
                 return None
             _remember(key, entry)
     except (DatabaseError, OSError):

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
 from django.utils.translation import get_language
 
-_STR_MARKER = "\x00compiled-argument-{}-{}"
+_STR_MARKER = "\x00compiled-argument-{}"
 _INT_MARKER = -7_318_000_000
 _DATE_MARKER = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
 
@@ -43,7 +43,7 @@ def _markers(args: tuple) -> tuple:
         if isinstance(arg, int):
             markers.append(_INT_MARKER - 1000 * i)
         elif isinstance(arg, str):
-            markers.append(_STR_MARKER.format(i, 0))
+            markers.append(_STR_MARKER.format(i))
         elif isinstance(arg, datetime.datetime):
             markers.append(_DATE_MARKER + datetime.timedelta(microseconds=i + 1))
         elif isinstance(arg, list):

@@ -80,31 +80,6 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-class PageCacheMiddleware:
-    """Fresh reader pages straight from the page cache, with the headers they were stored with.
-
-    Placed after WhiteNoise and before everything that shapes a reader page's response (CSP,
-    ETag, language, Cache-Control): a hit skips URL resolution, sessions, locale and the rest;
-    on the way out of a page just built, its final headers are stored with it
-    (articles/pagecache.py).
-    """
-
-    def __init__(self, get_response):
-        # Imported here: the logging configuration imports this module before the models exist.
-        from . import pagecache
-
-        self.get_response = get_response
-        self.pagecache = pagecache
-
-    def __call__(self, request):
-        response = self.pagecache.early_hit(request)
-        if response is not None:
-            return response
-        response = self.get_response(request)
-        self.pagecache.keep_headers(response)
-        return response
-
-
 class HardeningMiddleware:
     """What Django's SecurityMiddleware does not do: refuse TRACE, send Permissions-Policy."""
 

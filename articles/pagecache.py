@@ -359,3 +359,23 @@ class CachedPageMixin:
         if is_cacheable_request(request) and response.status_code == 200 and not response.has_header("Cache-Control"):
             public_cache_headers(response)
         return response
+
+
+class PageCacheMiddleware:
+    """Fresh reader pages straight from the page cache, with the headers they were stored with.
+
+    Placed after WhiteNoise and before everything that shapes a reader page's response (CSP,
+    ETag, language, Cache-Control): a hit skips URL resolution, sessions, locale and the rest;
+    on the way out of a page just built, its final headers are stored with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = early_hit(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        keep_headers(response)
+        return response

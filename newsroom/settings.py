@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Fresh cached reader pages, whole, before anything below runs (articles/pagecache.py).
-    "articles.middleware.PageCacheMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     # TRACE refused, Permissions-Policy, nonces on the admin's import map.
     "articles.middleware.HardeningMiddleware",

@@ -27,16 +27,19 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
-from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import get_language, get_language_from_path, override
 
 from .models import Article
 
@@ -178,6 +181,19 @@ def _next_scheduled() -> float:
 
 # --- Serving -------------------------------------------------------------------------
 
+# The query-string parameters each cached page reads, by URL name. A page's key holds only these,
+# normalised, so every other parameter (utm_*, fbclid, a cache-buster) gets the canonical page and
+# never a new entry. A page not named here reads none.
+PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "articles:home": ("page",),
+    "articles:section-detail": ("page",),
+    "articles:tag-detail": ("page",),
+    "articles:source-detail": ("page",),
+    "articles:author-detail": ("page",),
+    "articles:search": ("q", "page"),
+}
+_ANY_PAGE_PARAMETER = frozenset(name for names in PAGE_PARAMETERS.values() for name in names)
+
 
 def is_cacheable_request(request) -> bool:
     return (
@@ -193,9 +209,55 @@ def page_language(request) -> str:
     return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
-def page_key(request) -> str:
-    path = f"{page_language(request)}:{request.path_info}?{request.META.get('QUERY_STRING', '')}"
-    return "page:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+def _view_name(request) -> str | None:
+    """The URL name of the page asked for: known once the URL is resolved, else resolved here in
+    the page's language (the prefix of i18n_patterns depends on the active language)."""
+    if request.resolver_match is not None:
+        return request.resolver_match.view_name
+    with override(page_language(request)):
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return None
+
+
+def page_parameters(request) -> list[tuple[str, str]] | None:
+    """The parameters that make this page what it is, normalised (``page=1`` is no ``page``);
+    None when one cannot name a page (``page=abc``, ``page=0``, past the list's last page): the
+    view answers those itself, uncached."""
+    if not request.META.get("QUERY_STRING") or _ANY_PAGE_PARAMETER.isdisjoint(request.GET):
+        return []
+    used = []
+    for name in PAGE_PARAMETERS.get(_view_name(request), ()):
+        value = request.GET.get(name, "")
+        if name == "page" and value:
+            # As ListView reads it: int(), so " 2", "02" and "٢" are page 2 too.
+            try:
+                number = int(value)
+            except ValueError:
+                return None
+            if not 1 <= number <= settings.MAX_LIST_PAGES:
+                return None
+            value = "" if number == 1 else str(number)
+        if value:
+            used.append((name, value))
+    return used
+
+
+def page_key(request) -> str | None:
+    """The cache key of the page ``request`` asks for, or None when it is not one to cache.
+
+    Pages print their own address (canonical links, structured data), so the scheme and the host
+    are part of the key. ``get_host()`` raises DisallowedHost for a host not in ALLOWED_HOSTS,
+    which Django's handler answers with a 400, as for any other page.
+    """
+    parameters = page_parameters(request)
+    if parameters is None:
+        return None
+    address = (
+        f"{request.scheme}://{request.get_host()}|{page_language(request)}|{request.path_info}?{urlencode(parameters)}"
+    )
+    return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
 def _fresh(entry: Entry | None) -> bool:
@@ -254,12 +316,29 @@ def _remember(key: str, entry: Entry) -> None:
             _recent.popitem(last=False)
 
 
+@dataclass
+class Building:
+    """A page stored during this request, waiting for PageCacheMiddleware to add the headers it
+    leaves the middleware with."""
+
+    key: str | None = None
+    entry: Entry | None = None
+    response: HttpResponse | None = None
+
+
+# Set for each request by PageCacheMiddleware; None outside it (a view called on its own), and then
+# pages are stored without headers and served by the view alone.
+building: ContextVar[Building | None] = ContextVar("sahifa_page_cache_building", default=None)
+
+
 def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
     """Serve a reader page from the cache when fresh, else build it once with ``render()``."""
     if not is_cacheable_request(request):
         return render()
-    cache = _cache()
     key = page_key(request)
+    if key is None:
+        return render()
+    cache = _cache()
     entry = _recall(key)
     if _fresh(entry):
         return _response(entry, "hit")
@@ -290,7 +369,9 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
             entry = Entry(response.content, response["Content-Type"], versions, built_at)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             _remember(key, entry)
-            response._page_cache_entry = (key, entry)  # PageCacheMiddleware adds the headers
+            pending = building.get()
+            if pending is not None:
+                pending.key, pending.entry, pending.response = key, entry, response
         response["X-Page-Cache"] = "miss"
         return response
     finally:
@@ -310,7 +391,9 @@ def early_hit(request) -> HttpResponse | None:
     None sends the request down the usual path (which also deals with stale copies and misses)."""
     if not is_cacheable_request(request):
         return None
-    key = page_key(request)
+    key = page_key(request)  # DisallowedHost (400) for a host Django would refuse
+    if key is None:
+        return None
     entry = _recall(key)
     try:
         if entry is None or entry.headers is None or not _fresh(entry):
@@ -334,15 +417,14 @@ def early_hit(request) -> HttpResponse | None:
     )
 
 
-def keep_headers(response) -> None:
-    """Store a page built in this request again, with the headers it leaves the middleware with."""
-    pending = getattr(response, "_page_cache_entry", None)
-    if pending is None or not _storable(response):
+def keep_headers(pending: Building, response) -> None:
+    """Store the page built in this request again, with the headers it leaves the middleware with."""
+    if pending.response is not response or not _storable(response):
         return
-    key, entry = pending
+    entry = pending.entry
     entry.headers = [(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
-    _cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
-    _remember(key, entry)
+    _cache().set(pending.key, entry, settings.PAGE_CACHE_SECONDS)
+    _remember(pending.key, entry)
 
 
 class CachedPageMixin:
@@ -376,6 +458,10 @@ class PageCacheMiddleware:
         response = early_hit(request)
         if response is not None:
             return response
-        response = self.get_response(request)
-        keep_headers(response)
+        token = building.set(Building())
+        try:
+            response = self.get_response(request)
+            keep_headers(building.get(), response)
+        finally:
+            building.reset(token)
         return response

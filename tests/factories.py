@@ -143,15 +143,39 @@ def make_rich_articles(count: int, *, section=None, authors=None, sources=None, 
     return stories
 
 
-# --- The photo desk -------------------------------------------------------------------
+# --- Data files -----------------------------------------------------------------------
 
-# The shared sample photos (../shared/samples/images/good and hostile), next to the repository.
-SAMPLE_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "images"
+# The suite's own data files (tests/data/README.md says what each one is for).
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def data_path(*parts: str) -> Path:
+    """A file or folder under tests/data/, which must be there.
+
+    Tests never skip over missing data: without this check an empty folder would give an empty
+    parametrize list, which pytest reports as a skip, and a suite could pass without having
+    tested anything.
+    """
+    path = DATA.joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(f"test data {path} is missing; it belongs in the repository (tests/data/)")
+    return path
+
+
+def data_files(*parts: str) -> list[str]:
+    """The names of the files in a folder under tests/data/, which must hold at least one."""
+    names = sorted(path.name for path in data_path(*parts).iterdir() if path.is_file())
+    if not names:
+        raise FileNotFoundError(f"test data folder {DATA.joinpath(*parts)} is empty")
+    return names
+
+
+# --- The photo desk -------------------------------------------------------------------
 
 
 def sample_upload(path: str) -> ContentFile:
-    """A shared sample file ("good/afp_beirut.jpg") as an upload under its own name."""
-    file = SAMPLE_IMAGES / path
+    """A sample file ("good/afp_beirut.jpg") as an upload under its own name."""
+    file = data_path("images", path)
     return ContentFile(file.read_bytes(), name=file.name)
 
 

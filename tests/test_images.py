@@ -1,5 +1,5 @@
-"""The photo desk with the shared sample files: uploads that cannot hurt us, metadata in, privacy out,
-renditions, placements and the editors' credits tools."""
+"""The photo desk with the sample files in tests/data/images: uploads that cannot hurt us, metadata in,
+privacy out, renditions, placements and the editors' credits tools."""
 
 import csv
 import io
@@ -24,7 +24,8 @@ from articles.models import RENDITION_WIDTHS, Agency, AgencyAlias, Article, Cred
 from articles.progress import progress
 
 from .factories import (
-    SAMPLE_IMAGES,
+    data_files,
+    data_path,
     jpeg_upload,
     jpeg_with_xmp,
     make_agency,
@@ -36,22 +37,11 @@ from .factories import (
 )
 from .test_admin import admin_url, form_data
 
-GOOD, HOSTILE = SAMPLE_IMAGES / "good", SAMPLE_IMAGES / "hostile"
+# Missing sample files fail the collection of this module; they never skip it.
+GOOD, HOSTILE = data_path("images", "good"), data_path("images", "hostile")
+GOOD_FILES, HOSTILE_FILES = data_files("images", "good"), data_files("images", "hostile")
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not GOOD.is_dir() or not HOSTILE.is_dir(),
-        reason=f"the shared sample images are not there ({SAMPLE_IMAGES}); the photo desk tests need them",
-    ),
-]
-
-
-def _names(folder) -> list[str]:
-    return sorted(path.name for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
-
-
-GOOD_FILES, HOSTILE_FILES = _names(GOOD), _names(HOSTILE)
+pytestmark = pytest.mark.django_db
 
 # Why each hostile file is refused (images.ImageRejected codes). Files added to the folder
 # later must still be refused, for whatever reason.
@@ -65,7 +55,7 @@ REFUSAL_CODES = {
     "polyglot_html.jpg": {"markup"},
 }
 
-# The credit line each good file carries (samples README); the others carry none.
+# The credit line each good file carries (tests/data/README.md); the others carry none.
 SAMPLE_CREDITS = {
     "afp_beirut.jpg": "AFP",
     "anadolu_xmp_only.jpg": "Anadolu Agency",

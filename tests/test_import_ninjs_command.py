@@ -13,10 +13,7 @@ from articles.models import Article, Image
 from .factories import make_agency, make_section
 from .test_ninjs import EXAMPLES, SAMPLES, picture_association, text_document
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not EXAMPLES.is_dir(), reason="the shared ninjs examples are not beside the project"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -17,13 +17,11 @@ from articles.images import ImageRejected
 from articles.models import Agency, AgencyAlias, Article, Author, CreditSuggestion, Image, Section, Tag
 
 from .conftest import REFERENCE_TIME
-from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section
+from .factories import data_path, make_agency, make_article, make_author, make_image, make_rich_articles, make_section
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLES = SHARED / "ninjs" / "examples"
-SAMPLES = SHARED / "samples" / "images"
-
-pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="the shared ninjs examples are not beside the project")
+# The IPTC's examples and the sample photos; if they are missing, this module fails to load.
+EXAMPLES = data_path("ninjs", "examples")
+SAMPLES = data_path("images")
 
 # What the wire desk does with each IPTC example, imported alone into an empty newsroom:
 # "imported", or the code of the reason it is refused.

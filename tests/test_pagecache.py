@@ -1,5 +1,6 @@
 """The reader page cache: served without queries, refreshed exactly where a change shows."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -255,3 +256,135 @@ def test_a_stale_page_still_goes_the_usual_way(client, commit):
     rebuilt = client.get(url)
     assert state(rebuilt) == "miss" and "العنوان الجديد" in rebuilt.content.decode()
     assert state(client.get(url)) == "hit"
+
+
+# --- Which addresses share a page ---------------------------------------------------------
+
+
+@pytest.fixture
+def stored_pages(monkeypatch):
+    """The keys of the pages stored from now on (a stored page is an ``Entry``)."""
+    keys = []
+    page_cache = pagecache.caches[pagecache.settings.PAGE_CACHE_ALIAS]
+    store = page_cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if isinstance(value, pagecache.Entry):
+            keys.append(key)
+        return store(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "set", spy)
+    return keys
+
+
+def test_tracking_parameters_get_the_canonical_page_without_a_new_entry(
+    client, stored_pages, django_assert_num_queries
+):
+    make_article(headline="خبر الصفحة الأولى")
+    home = reverse("articles:home")
+    canonical = client.get(home)
+    assert state(canonical) == "miss"
+    assert state(client.get(home)) == "hit"  # now stored with its headers
+    stored_pages.clear()
+    for n in range(60):
+        with django_assert_num_queries(0):
+            response = client.get(f"{home}?utm_x={uuid.uuid4().hex}&fbclid={n}")
+        assert state(response) == "hit"
+        assert response.content == canonical.content
+    assert stored_pages == []
+
+
+def test_the_first_request_with_junk_parameters_builds_the_canonical_page(client, stored_pages):
+    story = make_article()
+    built = client.get(story.get_absolute_url() + "?utm_source=newsletter&page=2")
+    assert state(built) == "miss"
+    assert state(client.get(story.get_absolute_url())) == "hit"
+    assert len(set(stored_pages)) == 1
+
+
+def test_each_page_of_a_list_is_its_own_entry_and_page_one_is_the_list(client, settings, stored_pages):
+    settings.ARTICLES_PER_PAGE = 2
+    for n in range(5):
+        make_article(headline=f"خبر رقم {n}")
+    home = reverse("articles:home")
+    first = client.get(home)
+    second = client.get(home + "?page=2")
+    assert state(first) == state(second) == "miss"
+    assert first.content != second.content
+    assert len(set(stored_pages)) == 2
+    assert state(client.get(home + "?page=1")) == "hit"
+    assert client.get(home + "?page=1").content == first.content
+    assert state(client.get(home + "?page=02&utm_medium=x")) == "hit"
+    assert client.get(home + "?page=02").content == second.content
+    assert len(set(stored_pages)) == 2
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "999"])
+def test_a_page_number_that_names_no_page_is_a_404_and_never_stored(client, settings, stored_pages, page):
+    settings.MAX_LIST_PAGES = 50
+    make_article()
+    client.get(reverse("articles:home"))
+    stored_pages.clear()
+    response = client.get(reverse("articles:home") + f"?page={page}")
+    assert response.status_code == 404
+    assert state(response) == ""
+    assert stored_pages == []
+
+
+def test_a_search_keys_on_its_query_and_ignores_the_rest(client, stored_pages):
+    make_article(headline="أسعار النفط ترتفع")
+    make_article(headline="الذهب يتراجع")
+    search = reverse("articles:search")
+    oil = client.get(search + "?q=النفط")
+    assert state(oil) == "miss"
+    again = client.get(search + "?utm=y&q=النفط")
+    assert state(again) == "hit" and again.content == oil.content
+    gold = client.get(search + "?q=الذهب&utm=y")
+    assert state(gold) == "miss" and "يتراجع" in gold.content.decode()
+    assert len(set(stored_pages)) == 2
+
+
+def test_every_paginated_cached_page_keys_on_its_page_number():
+    """PAGE_PARAMETERS follows the URLs: a new list view must be named there."""
+    from django.urls import URLResolver, get_resolver
+    from django.views.generic.list import MultipleObjectMixin
+
+    def cached_views(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from cached_views(pattern.url_patterns, inner)
+                continue
+            view_class = getattr(pattern.callback, "view_class", None)
+            if view_class is not None and issubclass(view_class, pagecache.CachedPageMixin):
+                yield f"{namespace}{pattern.name}", view_class
+
+    views = dict(cached_views(get_resolver().url_patterns))
+    assert set(pagecache.PAGE_PARAMETERS) <= set(views)
+    for name, view_class in views.items():
+        paginated = issubclass(view_class, MultipleObjectMixin)
+        assert paginated == ("page" in pagecache.PAGE_PARAMETERS.get(name, ())), name
+        assert not paginated or view_class.page_kwarg == "page", name
+
+
+# --- Hosts -------------------------------------------------------------------------------
+
+
+def test_a_cached_page_is_refused_to_an_unknown_host(client):
+    story = make_article()
+    url = story.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    assert client.get(url, headers={"host": "attacker.example"}).status_code == 400
+    assert client.get(url + "?utm_source=x", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_each_allowed_host_gets_a_page_with_its_own_address(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "www.sahifa.example"]
+    make_article()
+    home = reverse("articles:home")
+    assert state(client.get(home)) == "miss"
+    other = client.get(home, headers={"host": "www.sahifa.example"})
+    assert state(other) == "miss"
+    assert "http://www.sahifa.example/" in other.content.decode()
+    assert "testserver" not in other.content.decode()

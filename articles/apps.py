@@ -15,6 +15,11 @@ class ArticlesConfig(AppConfig):
 
         register_converter(UnicodeSlugConverter, "uslug")
         self.register_history()
+        # The derived copies (search documents, tag rows' times, cached pages, menu, CDN) listen
+        # to the changes the services announce.
+        from . import changes
+
+        changes.connect()
 
     def register_history(self):
         """Every save of a story records a revision with its relations, in both languages.

@@ -453,6 +453,10 @@ def rendition_name(image: Image, kind: str, width: int, fmt: str) -> str:
     return f"renditions/{image.pk}/{image.rendition_key}/{kind}-{width}.{RENDITION_EXTENSIONS[fmt]}"
 
 
+# Fields a bulk update() may change without announcing it: they show on no reader page.
+QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "updated_by_id", "created_by", "created_by_id"})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one gate for everything public: published, and its time has come (by ``now``)."""
@@ -476,16 +480,17 @@ class ArticleQuerySet(models.QuerySet):
         ).order_by("-tagged_items__published_at", "-tagged_items__content_object_id")
 
     def update(self, **kwargs):
-        # Tag rows copy their story's status and date, per language while it has a headline in
-        # it (TaggedArticle.copy_publication_times): a bulk change of any of them refreshes the
-        # copies of the stories it changed, in the same transaction.
-        if not any(name in ("status", "published_at") or name.startswith("headline") for name in kwargs):
+        # A bulk change of what readers see (status, time, texts, relations) is a change like any
+        # other: it is announced (articles/changes/), so tag rows, search documents and cached
+        # pages follow in the same transaction. Bookkeeping fields are written quietly.
+        if set(kwargs) <= QUIET_FIELDS:
             return super().update(**kwargs)
+        from .changes.events import StoryChange
+
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
-            updated = super().update(**kwargs)
-            TaggedArticle.copy_publication_times(article_ids=ids)
-        return updated
+            with StoryChange(ids=ids):
+                return super().update(**kwargs)
 
     def in_language(self, language: str | None = None):
         """Stories readable in ``language``: every story in Arabic, translated ones in English."""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -22,9 +21,9 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import images, ninjs, pagecache, permissions, search
+from . import images, ninjs, permissions
 from .arabic import normalize
-from .context_processors import nav_cache_key
+from .changes.events import CatalogueChange, PhotoChange, StoryChange
 from .models import (
     RENDITION_RATIOS,
     RENDITION_WIDTHS,
@@ -37,10 +36,8 @@ from .models import (
     Correction,
     CreditSuggestion,
     Image,
-    SearchDocument,
     Section,
     Tag,
-    TaggedArticle,
     image_upload_to,
 )
 
@@ -125,34 +122,19 @@ def article_save(
     if check_images:
         article_check_publishable(article=article)
     article.full_clean()
-    with pagecache.ArticleChange(article), reversion.create_revision():
+    with StoryChange(articles=[article]), reversion.create_revision():
         article.save()
         if user is not None:
             reversion.set_user(user)
-    if previous is not None:  # a new story has no tags yet
-        article_sync_tag_dates(article=article)
-    article_refresh_search(article=article)
     return article
-
-
-def article_sync_tag_dates(*, article: Article) -> None:
-    """Copy the story's publication time onto its tag rows, which tag pages walk newest first.
-
-    Called, in the caller's transaction, by every service that changes a story's status, time
-    or tags; a bulk ``update()`` of stories does the same (ArticleQuerySet.update).
-    """
-    TaggedArticle.copy_publication_times(article_ids=[article.pk])
 
 
 @transaction.atomic
 def article_save_related(*, article: Article, save: Callable[[], None]) -> None:
-    """Save a story's relations (tags, bylines, sources, photos) with ``save``, then re-index the
-    story and refresh the reader pages that showed it before or show it now."""
-    with pagecache.ArticleChange(article):
+    """Save a story's relations (tags, bylines, sources, photos) with ``save`` and announce it:
+    the admin's tag field, its inlines and a restored revision's rows are written here."""
+    with StoryChange(articles=[article]):
         save()
-    # The admin's tag field (and a restored revision's tag rows) are written here.
-    article_sync_tag_dates(article=article)
-    article_refresh_search(article=article)
 
 
 @transaction.atomic
@@ -161,9 +143,8 @@ def article_delete(*, article: Article, by=None) -> None:
     user = by if by is not None and by.is_authenticated else None
     if user is not None and not permissions.is_editor(user):
         raise PermissionDenied(_("Only editors can delete stories."))
-    if settings.PAGE_CACHE_SECONDS > 0:
-        pagecache.bump_on_commit(pagecache.article_keys(article))
-    article.delete()
+    with StoryChange(articles=[article], deleting=True):
+        article.delete()
 
 
 @transaction.atomic
@@ -181,13 +162,12 @@ def article_add_correction(*, article: Article, note: str, by=None, translations
     correction.full_clean()
     # A revision of the story with its corrections: the history shows who corrected it, and a
     # deleted story is recovered with every correction readers saw.
-    with reversion.create_revision():
+    with StoryChange(articles=[article]), reversion.create_revision():
         correction.save()
         Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
         reversion.add_to_revision(Article.objects.get(pk=article.pk))
         if user is not None:
             reversion.set_user(user)
-    _pages_showing(articles=[article])
     return correction
 
 
@@ -220,8 +200,8 @@ def article_create(
     publish: bool = False,
 ) -> Article:
     """Create a story with its relations in one transaction: all of it or nothing."""
-    # One revision for the story and all its relations, recorded when the block ends.
-    with reversion.create_revision():
+    # One revision and one announcement for the story and all its relations, when the block ends.
+    with StoryChange(), reversion.create_revision():
         article = Article(
             headline_ar=headline,
             dek_ar=dek,
@@ -249,32 +229,28 @@ def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
     # modeltranslation rewrites taggit's lookups by name into the active language, so under
     # /en/ an existing Arabic tag is not found and creating it again breaks its unique name.
     # Tags are typed by their default-language (Arabic) name whatever the page's language.
-    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), pagecache.ArticleChange(article):
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), StoryChange(articles=[article]):
         article.tags.set(list(tags))
-    article_sync_tag_dates(article=article)
-    article_refresh_search(article=article)
 
 
 @transaction.atomic
 def article_set_bylines(*, article: Article, bylines: Sequence[BylineInput]) -> None:
-    with pagecache.ArticleChange(article):
+    with StoryChange(articles=[article]):
         article.bylines.all().delete()
         for position, item in enumerate(bylines):
             byline = Byline(article=article, author=item.author, text=item.text, position=position)
             byline.full_clean()
             byline.save()
-    article_refresh_search(article=article)
 
 
 @transaction.atomic
 def article_set_sources(*, article: Article, sources: Sequence[SourceInput]) -> None:
-    with pagecache.ArticleChange(article):
+    with StoryChange(articles=[article]):
         article.cited_sources.all().delete()
         for position, item in enumerate(sources):
             cited = CitedSource(article=article, source=item.source, url=item.url, position=position)
             cited.full_clean()
             cited.save()
-    article_refresh_search(article=article)
 
 
 @transaction.atomic
@@ -294,53 +270,6 @@ def article_unpublish(*, article: Article, by=None) -> Article:
     return article_save(article=article, by=by)
 
 
-def _translated(obj, field: str, language: str) -> str:
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_ar", "") or ""
-
-
-@transaction.atomic
-def article_refresh_search(*, article: Article) -> None:
-    """Bring the story's search documents up to date, in the caller's transaction.
-
-    A published story (scheduled ones too: readers' searches still pass through published())
-    has a document in Arabic and, when translated, in English; any other story has none.
-    Called by every service that changes what a story says; the admin calls it once more
-    after its inlines are saved. Deleting a story deletes its documents (cascade; on SQLite
-    the FTS5 triggers follow).
-    """
-    if article.pk is None:
-        return
-    wanted = {}
-    if article.status == Article.Status.PUBLISHED:
-        # Fresh queries, never a prefetch cache that the admin's inlines may have outdated.
-        tags = list(Tag.objects.filter(tagged_articles__content_object=article))
-        bylines = list(Byline.objects.filter(article=article).select_related("author"))
-        sources = list(CitedSource.objects.filter(article=article).select_related("source"))
-        for language, _name in settings.LANGUAGES:
-            if not article.has_translation(language):
-                continue
-            names = [_translated(tag, "name", language) for tag in tags]
-            names += [_translated(b.author, "name", language) if b.author_id else b.text for b in bylines]
-            names += [_translated(cited.source, "name", language) for cited in sources]
-            wanted[language] = search.document_texts(
-                headline=getattr(article, f"headline_{language}") or "",
-                dek=getattr(article, f"dek_{language}") or "",
-                body=getattr(article, f"body_{language}") or "",
-                names=names,
-            )
-    existing = {document.language: document for document in SearchDocument.objects.filter(article=article)}
-    stale = [document.pk for language, document in existing.items() if language not in wanted]
-    if stale:
-        SearchDocument.objects.filter(pk__in=stale).delete()
-    for language, (headline, body) in wanted.items():
-        document = existing.get(language)
-        if document is None:
-            SearchDocument.objects.create(article=article, language=language, headline=headline, body=body)
-        elif (document.headline, document.body) != (headline, body):
-            document.headline, document.body = headline, body
-            document.save(update_fields=["headline", "body"])
-
-
 def image_articles_using(*, image: Image) -> list[Article]:
     """Every story that shows the photo, as lead image or placed in its body or gallery."""
     return list(Article.objects.filter(Q(lead_image=image) | Q(placements__image=image)).distinct().order_by("pk"))
@@ -358,7 +287,8 @@ def image_delete(*, image: Image) -> None:
         )
     original, old_renditions = image.file.name, _rendition_names(image)
     storage = image.file.storage
-    image.delete()
+    with PhotoChange(ids=[image.pk]):
+        image.delete()
     transaction.on_commit(lambda: _delete_files(storage, [original] if original else []))
     transaction.on_commit(lambda: _delete_files(storages["default"], old_renditions))
 
@@ -432,10 +362,10 @@ def credit_suggestion_accept(*, suggestion: CreditSuggestion, agency: Agency | N
         agency.save()
     elif suggestion.key not in {normalize(agency.name_ar), normalize(agency.name_en)}:
         agency_add_alias(agency=agency, name=suggestion.text)
-    credited = Q(lead_image__credit_suggestion=suggestion) | Q(placements__image__credit_suggestion=suggestion)
-    _pages_showing(articles=Article.objects.filter(credited).distinct())
-    Image.objects.filter(credit_suggestion=suggestion, credit__isnull=True).update(credit=agency)
-    Image.objects.filter(credit_suggestion=suggestion).update(credit_suggestion=None)
+    credited = list(Image.objects.filter(credit_suggestion=suggestion).values_list("pk", flat=True))
+    with PhotoChange(ids=credited):
+        Image.objects.filter(pk__in=credited, credit__isnull=True).update(credit=agency)
+        Image.objects.filter(pk__in=credited).update(credit_suggestion=None)
     suggestion.status = CreditSuggestion.Status.ACCEPTED
     suggestion.agency = agency
     suggestion.save(update_fields=["status", "agency"])
@@ -549,8 +479,10 @@ def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, 
     image.rendition_key = _rendition_key(image)
     try:
         image.full_clean()
-        image.save()
-        image_generate_renditions(image=image, data=data)
+        # A replaced file gets renditions under new names: every page showing the photo follows.
+        with PhotoChange(images=[image], replaced=bool(old_original)):
+            image.save()
+            image_generate_renditions(image=image, data=data)
     except Exception:
         # Clean-up only: the error itself is re-raised unchanged.
         _delete_files(image.file.storage, [stored])
@@ -597,57 +529,43 @@ def image_update(*, image: Image) -> Image:
     old_renditions = _rendition_names(image)
     image.rendition_key = _rendition_key(image)
     image.full_clean()
-    image.save()
-    _pages_showing(articles=image_articles_using(image=image))
-    if image.rendition_key != old_key:
-        image_generate_renditions(image=image)
-        transaction.on_commit(lambda: _delete_files(storages["default"], old_renditions))
+    with PhotoChange(images=[image], replaced=image.rendition_key != old_key):
+        image.save()
+        if image.rendition_key != old_key:
+            image_generate_renditions(image=image)
+            transaction.on_commit(lambda: _delete_files(storages["default"], old_renditions))
     return image
 
 
 @transaction.atomic
 def image_set_credit(*, images_qs, agency: Agency) -> int:
-    using = Article.objects.filter(Q(lead_image__in=images_qs) | Q(placements__image__in=images_qs)).distinct()
-    _pages_showing(articles=list(using))
-    return images_qs.update(credit=agency, credit_suggestion=None)
-
-
-def _pages_showing(*, articles) -> None:
-    """Refresh the reader pages that show these stories, once the transaction commits."""
-    if settings.PAGE_CACHE_SECONDS > 0:
-        pagecache.bump_on_commit(pagecache.articles_keys(articles))
+    ids = list(images_qs.values_list("pk", flat=True))
+    with PhotoChange(ids=ids):
+        return Image.objects.filter(pk__in=ids).update(credit=agency, credit_suggestion=None)
 
 
 @transaction.atomic
 def catalogue_delete(*, obj) -> None:
     """Delete an unused section, author, agency or tag (protected ones raise ProtectedError)."""
-    if isinstance(obj, Section):
-        keys = [nav_cache_key(language) for language, _name in settings.LANGUAGES]
-        transaction.on_commit(lambda: cache.delete_many(keys))
-        if settings.PAGE_CACHE_SECONDS > 0:
-            pagecache.bump_on_commit([pagecache.NAV])
-    obj.delete()
+    catalogue_delete_many(queryset=type(obj).objects.filter(pk=obj.pk))
+
+
+@transaction.atomic
+def catalogue_delete_many(*, queryset) -> int:
+    """Delete sections, authors, agencies or tags (the admin's «delete selected»), all or none:
+    a protected one raises ProtectedError and nothing is deleted. Returns how many were deleted."""
+    ids = list(queryset.values_list("pk", flat=True))
+    with CatalogueChange(model=queryset.model, ids=ids):
+        deleted, _per_model = queryset.model.objects.filter(pk__in=ids).delete()
+    return len(ids) if deleted else 0
 
 
 @transaction.atomic
 def catalogue_save(*, obj) -> None:
-    """Save a section, author, agency or tag and refresh every page that shows its name."""
+    """Save a section, author, agency or tag; the pages showing its name follow (announced)."""
     obj.full_clean()
-    obj.save()
-    if isinstance(obj, Section):
-        keys = [nav_cache_key(language) for language, _name in settings.LANGUAGES]
-        transaction.on_commit(lambda: cache.delete_many(keys))
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return
-    if isinstance(obj, Section):
-        pagecache.bump_on_commit([pagecache.NAV, f"list:section:{obj.slug}"])
-        return
-    related = {
-        Tag: Q(tags=obj),
-        Author: Q(bylines__author=obj),
-        Agency: Q(cited_sources__source=obj) | Q(lead_image__credit=obj) | Q(placements__image__credit=obj),
-    }[type(obj)]
-    _pages_showing(articles=Article.objects.filter(related).distinct())
+    with CatalogueChange(model=type(obj), objects=[obj]):
+        obj.save()
 
 
 def article_images(*, article: Article, lead_image: Image | None = None, placed: Iterable[Image] = ()) -> list[Image]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles import search, services
+from articles.changes import search_documents
 from articles.models import Article, SearchDocument
 from articles.views import public_articles
 
@@ -299,7 +300,7 @@ class TestIndexFollowsEveryWrite:
         document = SearchDocument.objects.get(article=story, language="ar")
 
         with CaptureQueriesContext(connection) as queries:
-            services.article_refresh_search(article=story)
+            search_documents.reindex([story.pk])
 
         assert not [q for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
         assert SearchDocument.objects.get(pk=document.pk).headline == document.headline

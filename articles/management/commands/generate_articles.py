@@ -12,15 +12,15 @@ import random
 import time
 from datetime import timedelta
 
-from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ... import demo, search, services
-from ...models import Agency, Article, Author, Byline, CitedSource, Image, SearchDocument, Section, Tag, TaggedArticle
+from ... import demo, services
+from ...changes.events import StoryChange
+from ...models import Agency, Article, Author, Byline, CitedSource, Image, Section, Tag, TaggedArticle
 from ...progress import progress
 
 WORDS = (
@@ -67,7 +67,6 @@ class Command(BaseCommand):
         for start in progress(batches, total=len(batches), label="generate_articles"):
             size = min(BATCH, count - start)
             self.write_batch(rng, pools, first_number + start, size, options["days"])
-        caches["default"].clear()  # every cached page may show the new stories
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Generated {count} stories in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
@@ -79,10 +78,9 @@ class Command(BaseCommand):
             ids = list(Article.objects.filter(is_generated=True).values_list("pk", flat=True)[:BATCH])
             if not ids:
                 break
-            with transaction.atomic():
+            with transaction.atomic(), StoryChange(ids=ids, deleting=True):
                 Article.objects.filter(pk__in=ids).delete()
             removed += len(ids)
-        caches["default"].clear()
         return removed
 
     def pools(self, rng: random.Random) -> dict:
@@ -160,38 +158,15 @@ class Command(BaseCommand):
                     rng.sample(pools["agencies"], rng.randint(1, min(2, len(pools["agencies"])))),
                 )
             )
-        with transaction.atomic():
+        # One announcement per batch: the tag rows' times, the search documents and the cached
+        # pages follow through the same handlers as any other change (articles/changes/).
+        with transaction.atomic(), StoryChange(articles=articles):
             Article.objects.bulk_create(articles)
-            tagged, bylines, cited, documents = [], [], [], []
+            tagged, bylines, cited = [], [], []
             for article, (tags, authors, agencies) in zip(articles, extras, strict=True):
-                # Every generated story is published: its tag rows carry its time (tag pages read it),
-                # in English too when it has an English headline.
-                published_en_at = article.published_at if article.headline_en else None
-                tagged += [
-                    TaggedArticle(
-                        content_object=article,
-                        tag=tag,
-                        published_at=article.published_at,
-                        published_en_at=published_en_at,
-                    )
-                    for tag in tags
-                ]
+                tagged += [TaggedArticle(content_object=article, tag=tag) for tag in tags]
                 bylines += [Byline(article=article, author=a, position=i) for i, a in enumerate(authors)]
                 cited += [CitedSource(article=article, source=s, position=i) for i, s in enumerate(agencies)]
-                for language in ("ar", "en"):
-                    if not getattr(article, f"headline_{language}"):
-                        continue
-                    names = [getattr(t, f"name_{language}") or t.name_ar for t in tags]
-                    names += [getattr(a, f"name_{language}") or a.name_ar for a in authors]
-                    names += [getattr(s, f"name_{language}") or s.name_ar for s in agencies]
-                    headline, rest = search.document_texts(
-                        headline=getattr(article, f"headline_{language}"),
-                        dek=getattr(article, f"dek_{language}") or "",
-                        body=getattr(article, f"body_{language}") or "",
-                        names=names,
-                    )
-                    documents.append(SearchDocument(article=article, language=language, headline=headline, body=rest))
             TaggedArticle.objects.bulk_create(tagged)
             Byline.objects.bulk_create(bylines)
             CitedSource.objects.bulk_create(cited)
-            SearchDocument.objects.bulk_create(documents)

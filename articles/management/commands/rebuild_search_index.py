@@ -1,13 +1,16 @@
 """Index every story again: after upgrading to the search (migration 0007_search), or after a
-normaliser change. Each story is indexed in its own transaction through the same service the
-admin and the other services call, so a running site keeps answering searches.
+normaliser change. Stories are indexed a batch per transaction by the same handler that keeps
+the documents in step with every change (articles/changes/search_documents.py), so a running
+site keeps answering searches.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ... import services
+from ...changes.search_documents import reindex
 from ...models import Article, SearchDocument
+
+BATCH = 500
 
 
 class Command(BaseCommand):
@@ -25,11 +28,13 @@ class Command(BaseCommand):
                 f"{SearchDocument.objects.count()} search documents now."
             )
             return
-        for article in stories.iterator():
+        ids = list(stories.values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
             with transaction.atomic():
-                services.article_refresh_search(article=article)
+                reindex(batch)
             if options["verbosity"] >= 2:
-                self.stdout.write(f"#{article.pk} {article.headline}")
+                self.stdout.write(f"#{batch[0]}–#{batch[-1]}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{stories.count()} stories, {published} published, {SearchDocument.objects.count()} search documents."

@@ -29,8 +29,9 @@ from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.utils import timezone
 
+from newsroom.storage import PARTIAL_MARKER
+
 from .mediafiles import walk
-from .storage import PARTIAL_MARKER
 
 FORMAT_VERSION = 1
 MEDIA_STORAGES = ("default", "originals")

@@ -20,8 +20,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.views import static
 
+from newsroom.storage import PARTIAL_MARKER
+
 from .models import Image
-from .storage import PARTIAL_MARKER
 
 MEDIA_TYPES = {
     ".avif": "image/avif",

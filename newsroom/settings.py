@@ -65,28 +65,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so every log line and error page of the request carries its id.
-    "articles.middleware.RequestIdMiddleware",
+    "newsroom.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Fresh cached reader pages, whole, before anything below runs (articles/pagecache.py).
     "articles.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     # TRACE refused, Permissions-Policy, nonces on the admin's import map.
-    "articles.middleware.HardeningMiddleware",
-    # With a read replica: the admin, staff and writes read the primary (articles/routers.py).
-    "articles.middleware.PrimaryDatabaseMiddleware",
+    "newsroom.middleware.HardeningMiddleware",
+    # With a read replica: the admin, staff and writes read the primary (newsroom/routers.py).
+    "newsroom.middleware.PrimaryDatabaseMiddleware",
     # ETag and Last-Modified for every page, answering conditional GETs with 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "articles.middleware.AdminLanguageMiddleware",
+    "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A busy database or a full disk gets a clear page (503, 507), not a bare 500.
-    "articles.middleware.FaultMiddleware",
+    "newsroom.middleware.FaultMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,7 +155,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One machine serving readers while editors publish: WAL lets pages read while a story
     # is written; IMMEDIATE takes the write lock when a transaction starts (a transaction
     # that upgrades later fails at once instead of waiting); the timeout is how long a write
-    # waits for another before the editor sees the "busy" page (articles.middleware).
+    # waits for another before the editor sees the "busy" page (newsroom.middleware).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")),
@@ -169,7 +169,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["articles.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -217,9 +217,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "media_private"))
 
 STORAGES = {
-    # Files appear under their name only when completely written (articles/storage.py).
-    "default": {"BACKEND": "articles.storage.AtomicFileSystemStorage"},
-    "originals": {"BACKEND": "articles.storage.PrivateFileSystemStorage"},
+    # Files appear under their name only when completely written (newsroom/storage.py).
+    "default": {"BACKEND": "newsroom.storage.AtomicFileSystemStorage"},
+    "originals": {"BACKEND": "newsroom.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -246,7 +246,7 @@ if MEDIA_STORAGE == "s3":
     if not _s3_bucket:
         raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET.")
     STORAGES["default"] = {
-        "BACKEND": "articles.storage.PublicS3Storage",
+        "BACKEND": "newsroom.storage.PublicS3Storage",
         "OPTIONS": {
             **_s3,
             "bucket_name": _s3_bucket,
@@ -257,7 +257,7 @@ if MEDIA_STORAGE == "s3":
         },
     }
     STORAGES["originals"] = {
-        "BACKEND": "articles.storage.PrivateS3Storage",
+        "BACKEND": "newsroom.storage.PrivateS3Storage",
         "OPTIONS": {
             **_s3,
             "bucket_name": _s3_private_bucket or _s3_bucket,
@@ -299,7 +299,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 6
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Asking browsers to preload HSTS is a promise for the whole domain: the owner opts in.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
-# Browser features no page of ours uses (articles.middleware.HardeningMiddleware).
+# Browser features no page of ours uses (newsroom.middleware.HardeningMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
@@ -321,7 +321,7 @@ _media_origins = [
     if origin
 ]
 # Content-Security-Policy (django-csp): no inline script runs without the request's nonce
-# (the admin's import map gets one: articles.middleware), nothing may frame us, no plugins,
+# (the admin's import map gets one: newsroom.middleware), nothing may frame us, no plugins,
 # no <base>. Reader pages carry no inline script at all, so the page cache stays valid.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -357,10 +357,10 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_URL"):
-    # Django's Redis backend, made to degrade to misses if Redis goes away (articles/cache.py):
+    # Django's Redis backend, made to degrade to misses if Redis goes away (newsroom/cache.py):
     # pages are then built from the database instead of failing.
     CACHES["default"] = {
-        "BACKEND": "articles.cache.ResilientRedisCache",
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "TIMEOUT": 600,
         "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "sahifa"),
@@ -392,7 +392,7 @@ DATE_MONTH_NAMES = os.environ.get("DJANGO_DATE_MONTH_NAMES", "standard")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "articles.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "newsroom.middleware.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},

@@ -6,11 +6,13 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles import health, mediafiles, sitemaps
+from articles import mediafiles, sitemaps
 from articles import views as article_views
 
+from . import health
+
 urlpatterns = [
-    # The admin is not language-prefixed: it is always Arabic (articles.middleware).
+    # The admin is not language-prefixed: it is always Arabic (newsroom.middleware).
     path("admin/", admin.site.urls),
     # For load balancers and monitors: 200 when the databases and the cache answer, else 503.
     path("healthz", health.healthz, name="healthz"),

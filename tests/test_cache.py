@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
-from articles import cache as resilient
+from newsroom import cache as resilient
 from tests.factories import make_article
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -37,7 +37,7 @@ def _use_redis(settings, url: str) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "articles.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": url,
             # A prefix of its own, so tests never see each other's keys on a shared server.
             "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
@@ -160,7 +160,7 @@ def test_health_check_pings_redis(client, redis_url):
 def test_cache_without_redis_answers_like_an_empty_cache(redis_gone, caplog):
     cache = caches["default"]
 
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="newsroom.cache"):
         assert cache.get("anything", "default") == "default"
         assert cache.add("lock", 1) is True  # the caller goes ahead instead of waiting for a peer
         assert cache.set("key", "value") is None
@@ -179,7 +179,7 @@ def test_cache_without_redis_answers_like_an_empty_cache(redis_gone, caplog):
 def test_pages_are_served_from_the_database_when_redis_is_down(client, redis_gone, now, caplog):
     article = make_article(tags=["اقتصاد"])
 
-    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+    with caplog.at_level(logging.ERROR, logger="newsroom.cache"):
         for url in ("/", article.get_absolute_url(), "/search/?q=الاجتماع"):
             response = client.get(url)
             assert response.status_code == 200, url
@@ -206,7 +206,7 @@ def test_redis_stopped_mid_run_then_back(client, private_redis, now, caplog):
     cache.set("session-like", "still logged in")
 
     private_redis.stop()
-    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
         during = [client.get(path) for path in ("/", url, url)]
         # A delete made while Redis is down is not lost: it is replayed when Redis is back.
         cache.delete("session-like")
@@ -248,7 +248,7 @@ def test_redis_url_switches_the_cache_and_optionally_the_sessions():
 
     assert loaded()[0] == "django.core.cache.backends.filebased.FileBasedCache"
     assert loaded(REDIS_URL="redis://cache.internal:6379/0") == [
-        "articles.cache.ResilientRedisCache",
+        "newsroom.cache.ResilientRedisCache",
         "redis://cache.internal:6379/0",
         "django.contrib.sessions.backends.db",
     ]

@@ -16,8 +16,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
 
-from articles import services, storage
+from articles import services
 from articles.models import Image
+from newsroom import storage
 from tests.factories import jpeg_bytes, jpeg_upload
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -98,7 +99,8 @@ KILLED_UPLOAD = textwrap.dedent(
     django.setup()
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
-    from articles import services, storage
+    from articles import services
+    from newsroom import storage
     from tests.factories import jpeg_upload
 
     real_write = storage._write

@@ -19,8 +19,8 @@ from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
 
-from articles import routers
 from articles.models import Article, Image
+from newsroom import routers
 from tests.factories import jpeg_upload, make_agency, make_article
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -271,7 +271,7 @@ def test_health_check_reports_database_and_cache(client):
 
 @pytest.mark.django_db
 def test_health_check_fails_when_the_database_does_not_answer(client, monkeypatch):
-    from articles import health
+    from newsroom import health
 
     monkeypatch.setattr(health, "check_databases", lambda: {"default": "unavailable"})
 
@@ -285,7 +285,7 @@ def test_health_check_fails_when_the_database_does_not_answer(client, monkeypatc
 def test_health_check_fails_when_the_cache_does_not_answer(client, settings):
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "articles.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+        "default": {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
     }
 
     response = client.get("/healthz")
@@ -320,7 +320,7 @@ def test_publishing_into_a_busy_database_shows_a_clear_page_and_saves_nothing(st
 
 
 def test_upload_to_a_full_disk_shows_a_clear_page_and_leaves_no_row_and_no_file(staff_client, monkeypatch, settings):
-    from articles import storage
+    from newsroom import storage
 
     def full_disk(handle, chunk):
         handle.write(chunk[: len(chunk) // 2])
@@ -383,7 +383,7 @@ class TestReplicaRouter:
         assert not with_replica.allow_migrate("replica", "articles")
 
     def test_admin_and_writes_are_pinned_to_the_primary(self, with_replica, rf):
-        from articles.middleware import PrimaryDatabaseMiddleware
+        from newsroom.middleware import PrimaryDatabaseMiddleware
 
         seen = {}
 
@@ -416,7 +416,7 @@ class TestReplicaRouter:
         )
 
         assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["replica.internal", "['articles.routers.ReplicaRouter']"]
+        assert result.stdout.split() == ["replica.internal", "['newsroom.routers.ReplicaRouter']"]
 
 
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})

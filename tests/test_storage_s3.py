@@ -50,7 +50,7 @@ def s3(settings, monkeypatch):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "articles.storage.PublicS3Storage",
+            "BACKEND": "newsroom.storage.PublicS3Storage",
             "OPTIONS": {
                 **common,
                 "bucket_name": public,
@@ -60,7 +60,7 @@ def s3(settings, monkeypatch):
             },
         },
         "originals": {
-            "BACKEND": "articles.storage.PrivateS3Storage",
+            "BACKEND": "newsroom.storage.PrivateS3Storage",
             "OPTIONS": {**common, "bucket_name": private, "location": "", "querystring_auth": True},
         },
     }
@@ -213,12 +213,12 @@ def test_s3_settings_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     public, private = loaded["default"], loaded["originals"]
-    assert public["BACKEND"] == "articles.storage.PublicS3Storage"
+    assert public["BACKEND"] == "newsroom.storage.PublicS3Storage"
     assert public["OPTIONS"]["bucket_name"] == "sahifa-media"
     assert public["OPTIONS"]["custom_domain"] == "media.sahifa.example"
     assert public["OPTIONS"]["file_overwrite"] is False
     assert public["OPTIONS"]["querystring_auth"] is False
-    assert private["BACKEND"] == "articles.storage.PrivateS3Storage"
+    assert private["BACKEND"] == "newsroom.storage.PrivateS3Storage"
     assert private["OPTIONS"]["bucket_name"] == "sahifa-originals"
     assert private["OPTIONS"]["file_overwrite"] is False
     assert private["OPTIONS"]["default_acl"] == "private"

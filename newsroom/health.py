@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-logger = logging.getLogger("articles.health")
+logger = logging.getLogger("newsroom.health")
 
 
 def _cache_errors() -> tuple[type[BaseException], ...]:

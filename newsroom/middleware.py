@@ -16,7 +16,7 @@ from js_asset import Media as JsAssetMedia
 
 from . import routers
 
-logger = logging.getLogger("articles.faults")
+logger = logging.getLogger("newsroom.faults")
 
 
 class AdminLanguageMiddleware:
@@ -120,7 +120,7 @@ class HardeningMiddleware:
 class PrimaryDatabaseMiddleware:
     """The admin, signed-in staff and every request that changes something read the primary.
 
-    Only matters when a read replica is configured (articles/routers.py).
+    Only matters when a read replica is configured (newsroom/routers.py).
     """
 
     SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -21,7 +21,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
-logger = logging.getLogger("articles.cache")
+logger = logging.getLogger("newsroom.cache")
 
 # How long to skip Redis after a failure before trying it again.
 RETRY_SECONDS = 5.0

@@ -3,8 +3,9 @@
     .venv/bin/python bench/faults.py [--only redis,busy,disk,kill] [--seconds 30]
 
 1. redis  Redis is killed in the middle of a load run and started again: readers get no
-          errors (pages are built from the database), /healthz says 503 while it is down
-          and 200 after.
+          errors (pages are built from the database); /healthz stays 200 with the cache
+          "degraded" (the load balancer keeps every server), /healthz/deep says 503
+          while it is down and 200 after.
 2. busy   The SQLite database is locked by another writer (BEGIN EXCLUSIVE) while an editor
           publishes: readers keep reading (WAL); a lock shorter than the timeout only delays
           the publish; a longer one gives the editor the 503 «busy» page, and the story
@@ -171,6 +172,7 @@ def drill_redis(seconds: int, connections: int) -> None:
             for path in paths:
                 fetch(f"http://127.0.0.1:{port}{path}")
             check(fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200, "redis: /healthz 200 with Redis up")
+            check(fetch(f"http://127.0.0.1:{port}/healthz/deep")[0] == 200, "redis: /healthz/deep 200 with Redis up")
             outcome = {}
             load = threading.Thread(
                 target=lambda: outcome.update(
@@ -182,15 +184,22 @@ def drill_redis(seconds: int, connections: int) -> None:
             redis.kill()
             redis.wait()
             time.sleep(1)
-            down = fetch(f"http://127.0.0.1:{port}/healthz")[0]
+            ready_down = fetch(f"http://127.0.0.1:{port}/healthz")
+            deep_down = fetch(f"http://127.0.0.1:{port}/healthz/deep")[0]
             time.sleep(seconds / 3 - 1)
             redis = start_redis()
             load.join()
             time.sleep(6)  # the back-off before each worker tries Redis again
-            up = fetch(f"http://127.0.0.1:{port}/healthz")[0]
+            deep_up = fetch(f"http://127.0.0.1:{port}/healthz/deep")[0]
         log = (workdir / "serve.log").read_text()
-        check(down == 503, f"redis: /healthz {down} while Redis is down (expected 503)")
-        check(up == 200, f"redis: /healthz {up} once Redis is back (expected 200)")
+        # Readiness keeps the server in the load balancer: pages are still served without Redis.
+        ready_cache = json.loads(ready_down[1]).get("cache") if ready_down[0] == 200 else None
+        check(
+            ready_down[0] == 200 and ready_cache == "degraded",
+            f"redis: /healthz {ready_down[0]}, cache {ready_cache} while Redis is down (expected 200, degraded)",
+        )
+        check(deep_down == 503, f"redis: /healthz/deep {deep_down} while Redis is down (expected 503)")
+        check(deep_up == 200, f"redis: /healthz/deep {deep_up} once Redis is back (expected 200)")
         errors = outcome["non_2xx"] + outcome["socket_errors"]
         check(
             errors == 0,

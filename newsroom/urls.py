@@ -14,8 +14,10 @@ from . import health
 urlpatterns = [
     # The admin is not language-prefixed: it is always Arabic (newsroom.middleware).
     path("admin/", admin.site.urls),
-    # For load balancers and monitors: 200 when the databases and the cache answer, else 503.
+    # For the load balancer: 200 while the database answers (a cache outage only degrades it).
     path("healthz", health.healthz, name="healthz"),
+    # For monitoring: every database, cache and media storage; 503 if any of them fails.
+    path("healthz/deep", health.healthz_deep, name="healthz-deep"),
     # Crawlers' files are not language-prefixed; the sitemaps list both languages' addresses.
     path("robots.txt", article_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-index"),

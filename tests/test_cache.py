@@ -149,9 +149,12 @@ def test_reader_page_is_served_from_redis_on_the_second_request(client, redis_ur
 @pytest.mark.django_db
 def test_health_check_pings_redis(client, redis_url):
     response = client.get("/healthz")
+    deep = client.get("/healthz/deep")
 
     assert response.status_code == 200
     assert response.json()["cache"] == "ok"
+    assert deep.status_code == 200
+    assert deep.json()["caches"] == {"default": "ok"}
 
 
 # --- Redis down -------------------------------------------------------------------------
@@ -189,11 +192,15 @@ def test_pages_are_served_from_the_database_when_redis_is_down(client, redis_gon
 
 
 @pytest.mark.django_db
-def test_health_check_reports_redis_down(client, redis_gone):
-    response = client.get("/healthz")
+def test_health_check_reports_redis_down_as_degraded_and_the_deep_check_fails(client, redis_gone):
+    readiness = client.get("/healthz")
+    deep = client.get("/healthz/deep")
 
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "databases": {"default": "ok"}, "cache": "unavailable"}
+    # Pages are still served without Redis: the load balancer keeps this server.
+    assert readiness.status_code == 200
+    assert readiness.json() == {"status": "degraded", "databases": {"default": "ok"}, "cache": "degraded"}
+    assert deep.status_code == 503
+    assert deep.json()["failing"] == ["caches.default"]
 
 
 @pytest.mark.django_db

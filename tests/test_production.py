@@ -1,9 +1,8 @@
-"""Running like production: headers, cookies, HTTPS behind a proxy, health, errors, faults."""
+"""Running like production: headers, cookies, HTTPS behind a proxy, errors, faults (health: test_health.py)."""
 
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import re
@@ -103,11 +102,6 @@ def test_proxy_forwarded_https_is_served_with_hsts(client, behind_proxy):
 
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-
-
-@pytest.mark.django_db
-def test_health_check_is_not_redirected_to_https(client, behind_proxy):
-    assert client.get("/healthz").status_code == 200
 
 
 # --- Headers ---------------------------------------------------------------------------
@@ -255,43 +249,6 @@ def test_a_request_id_is_made_when_none_is_offered(client):
     response = client.get("/", HTTP_X_REQUEST_ID="bad id with spaces")
 
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
-
-
-# --- Health -----------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_health_check_reports_database_and_cache(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "databases": {"default": "ok"}, "cache": "ok"}
-    assert "no-store" in response["Cache-Control"]
-
-
-@pytest.mark.django_db
-def test_health_check_fails_when_the_database_does_not_answer(client, monkeypatch):
-    from newsroom import health
-
-    monkeypatch.setattr(health, "check_databases", lambda: {"default": "unavailable"})
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert json.loads(response.content)["databases"] == {"default": "unavailable"}
-
-
-@pytest.mark.django_db
-def test_health_check_fails_when_the_cache_does_not_answer(client, settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
-    }
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert json.loads(response.content)["cache"] == "unavailable"
 
 
 # --- Faults: a busy database, a full disk ------------------------------------------

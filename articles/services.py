@@ -270,6 +270,19 @@ def article_unpublish(*, article: Article, by=None) -> Article:
     return article_save(article=article, by=by)
 
 
+def backup_announce_restored(*, batch: int = 1000) -> int:
+    """After a backup was loaded into the database: announce every story and section as changed,
+    so search documents, tag rows' times, cached pages, the menu and the CDN match what was
+    loaded. A batch of stories per transaction; returns how many stories were announced."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic(), StoryChange(ids=ids[start : start + batch]):
+            pass  # the write was the restore itself
+    with transaction.atomic(), CatalogueChange(model=Section, ids=Section.objects.values_list("pk", flat=True)):
+        pass
+    return len(ids)
+
+
 def image_articles_using(*, image: Image) -> list[Article]:
     """Every story that shows the photo, as lead image or placed in its body or gallery."""
     return list(Article.objects.filter(Q(lead_image=image) | Q(placements__image=image)).distinct().order_by("pk"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from ... import services
 from ...backup import BackupError, restore_backup
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         call_command("migrate", interactive=False, verbosity=max(options["verbosity"] - 1, 0))
+        # What was derived from the old database (cached pages, menu, CDN) follows the loaded one.
+        services.backup_announce_restored()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored the {summary.vendor} database and {summary.files} files from {summary.path} "

@@ -10,16 +10,22 @@ connection that is not coming.
 
 Deletes that failed during an outage are replayed when Redis answers again (within
 this process), so a logged-out session or an invalidated page does not come back.
+
+Only public interfaces are used: the cache API of Django's backend (``super()``), and for
+the health check's PING a client of our own, made with ``redis.Redis.from_url`` from the
+same server address and connection options as Django's.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -29,10 +35,25 @@ RETRY_SECONDS = 5.0
 MAX_PENDING_DELETES = 10_000
 
 
+# OPTIONS that Django's backend reads itself rather than passing on to redis-py.
+DJANGO_ONLY_OPTIONS = frozenset({"serializer", "pool_class"})
+
+
 def _connection_errors() -> tuple[type[BaseException], ...]:
     import redis
 
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError, TimeoutError)
+
+
+def _make_ping_client(server, options: dict):
+    """A redis-py client for the server Django's backend writes to (the first one listed)."""
+    import redis
+
+    servers = re.split("[;,]", server) if isinstance(server, str) else list(server)
+    connection_options = {name: value for name, value in options.items() if name not in DJANGO_ONLY_OPTIONS}
+    if isinstance(connection_options.get("parser_class"), str):
+        connection_options["parser_class"] = import_string(connection_options["parser_class"])
+    return redis.Redis.from_url(servers[0], **connection_options)
 
 
 class ResilientRedisCache(RedisCache):
@@ -46,10 +67,13 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("retry_on_timeout", False)
         super().__init__(server, {**params, "OPTIONS": options})
         self._errors = _connection_errors()
+        # Connects on first use (a PING), so a cache that is never checked opens nothing.
+        self._ping_client = _make_ping_client(server, options)
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._is_down = False
-        self._pending_deletes: dict[str, None] = {}
+        # Failed deletes as (key, version), in order: replayed through the public delete_many().
+        self._pending_deletes: dict[tuple[str, int | None], None] = {}
 
     # --- health --------------------------------------------------------------------
 
@@ -63,7 +87,7 @@ class ResilientRedisCache(RedisCache):
         if self._is_down and not self._try_recover():
             return False
         try:
-            return bool(self._cache.get_client(write=True).ping())
+            return bool(self._ping_client.ping())
         except self._errors as exc:
             self._failed("ping", exc)
             return False
@@ -86,30 +110,36 @@ class ResilientRedisCache(RedisCache):
             return False
         with self._lock:
             pending = list(self._pending_deletes)
+        by_version: dict[int | None, list[str]] = {}
+        for key, version in pending:
+            by_version.setdefault(version, []).append(key)
         try:
-            self._cache.get_client(write=True).ping()
-            if pending:
-                self._cache.delete_many(pending)
+            self._ping_client.ping()
+            for version, keys in by_version.items():
+                # Django's own delete_many, not ours: a failure here must raise, not be queued again.
+                super().delete_many(keys, version)
         except self._errors as exc:
             with self._lock:
                 self._down_until = time.monotonic() + RETRY_SECONDS
             logger.debug("Redis still unavailable: %s", exc)
             return False
         with self._lock:
-            for key in pending:
-                self._pending_deletes.pop(key, None)
+            for entry in pending:
+                self._pending_deletes.pop(entry, None)
             self._is_down = False
         logger.warning("Redis cache is answering again; replayed %d deletes missed while it was down.", len(pending))
         return True
 
-    def _remember_deletes(self, keys) -> None:
+    def _remember_deletes(self, keys, version) -> None:
         with self._lock:
             for key in keys:
-                self._pending_deletes[key] = None
+                # Again at the end: the newest deletes are the last ones dropped on overflow.
+                self._pending_deletes.pop((key, version), None)
+                self._pending_deletes[(key, version)] = None
             overflow = len(self._pending_deletes) - MAX_PENDING_DELETES
             if overflow > 0:
-                for key in list(self._pending_deletes)[:overflow]:
-                    del self._pending_deletes[key]
+                for entry in list(self._pending_deletes)[:overflow]:
+                    del self._pending_deletes[entry]
                 logger.error("Dropped %d deletes queued for Redis; stale entries may reappear.", overflow)
 
     def _call(self, operation: str, default, function, *args):
@@ -140,7 +170,7 @@ class ResilientRedisCache(RedisCache):
     def delete(self, key, version=None):
         result = self._call("delete", None, super().delete, key, version)
         if result is None:
-            self._remember_deletes([self.make_and_validate_key(key, version=version)])
+            self._remember_deletes([key], version)
             return False
         return result
 
@@ -165,7 +195,7 @@ class ResilientRedisCache(RedisCache):
             "delete_many", False, lambda: super(ResilientRedisCache, self).delete_many(keys, version) or True
         ):
             return
-        self._remember_deletes([self.make_and_validate_key(key, version=version) for key in keys])
+        self._remember_deletes(keys, version)
 
     def clear(self):
         return self._call("clear", False, super().clear)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import caches
 
 from newsroom import cache as resilient
@@ -220,8 +222,10 @@ def test_redis_stopped_mid_run_then_back(client, private_redis, now, caplog):
         private_redis.start()
         # This server came back empty; a surviving one would still hold the stale value.
         cache.close()
-        raw = cache._cache.get_client(write=True)
-        raw.set(cache.make_and_validate_key("session-like"), cache._cache._serializer.dumps("still logged in"))
+        # Written as Django's Redis backend stores a string: pickled with the highest protocol.
+        with redis.Redis.from_url(private_redis.url) as raw:
+            stale = pickle.dumps("still logged in", pickle.HIGHEST_PROTOCOL)
+            raw.set(cache.make_and_validate_key("session-like"), stale)
         after = client.get(url)
 
     assert [response.status_code for response in during] == [200, 200, 200]
@@ -232,6 +236,30 @@ def test_redis_stopped_mid_run_then_back(client, private_redis, now, caplog):
     messages = [record.getMessage() for record in caplog.records]
     assert sum("unavailable" in message for message in messages) == 1, messages
     assert any("answering again" in message for message in messages)
+
+
+def test_deletes_of_several_keys_and_versions_missed_while_down_are_replayed(private_redis):
+    cache = caches["default"]
+    stale = {
+        cache.make_and_validate_key("page-a", version=2): "old page a",
+        cache.make_and_validate_key("page-b", version=2): "old page b",
+        cache.make_and_validate_key("menu"): "old menu",
+        cache.make_and_validate_key("kept", version=2): "still wanted",
+    }
+
+    private_redis.stop()
+    cache.delete_many(["page-a", "page-b"], version=2)
+    cache.delete("menu")
+    assert cache.ping() is False
+    private_redis.start()
+    # The server came back empty; one that survived would still hold what was deleted.
+    with redis.Redis.from_url(private_redis.url) as raw:
+        raw.mset({key: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for key, value in stale.items()})
+
+    assert cache.ping() is True
+    assert cache.get_many(["page-a", "page-b"], version=2) == {}
+    assert cache.get("menu") is None
+    assert cache.get("kept", version=2) == "still wanted"
 
 
 def test_redis_url_switches_the_cache_and_optionally_the_sessions():

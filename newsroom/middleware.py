@@ -5,6 +5,7 @@ import uuid
 from contextvars import ContextVar
 
 from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -80,26 +81,41 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with inline styles allowed in the admin only.
+
+    The rich-text editor (Tiptap) injects its base <style> at run time; scripts stay
+    nonce-only. Reader pages allow no inline style at all. Extending get_policy_parts is
+    how django-csp asks for such per-request changes.
+    """
+
+    admin_prefix = None
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        if request.path_info.startswith(self.admin_prefix):
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", []), UNSAFE_INLINE]
+            parts.update = update
+        return parts
+
+
 class HardeningMiddleware:
-    """What Django's SecurityMiddleware does not do: refuse TRACE, send Permissions-Policy."""
+    """What Django's SecurityMiddleware does not do: refuse TRACE, send Permissions-Policy,
+    put the request's nonce on the admin's import map."""
 
     REFUSED_METHODS = frozenset({"TRACE", "TRACK"})
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
 
     def __call__(self, request):
-        if self.admin_prefix is None:
-            self.admin_prefix = reverse("admin:index")
         if request.method in self.REFUSED_METHODS:
             response = HttpResponseNotAllowed(["GET", "HEAD", "POST", "OPTIONS"])
         else:
             response = self.get_response(request)
-        if request.path_info.startswith(self.admin_prefix):
-            # The rich-text editor (Tiptap) injects its base <style> at run time; scripts
-            # stay nonce-only. Reader pages allow no inline style at all.
-            response._csp_update = {"style-src": [UNSAFE_INLINE]}
         policy = settings.PERMISSIONS_POLICY
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy

@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Fresh cached reader pages, whole, before anything below runs (articles/pagecache.py).
     "articles.pagecache.PageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp, with inline styles allowed in the admin only (its rich-text editor).
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # TRACE refused, Permissions-Policy, nonces on the admin's import map.
     "newsroom.middleware.HardeningMiddleware",
     # With a read replica: the admin, staff and writes read the primary (newsroom/routers.py).

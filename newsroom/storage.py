@@ -72,11 +72,12 @@ class PrivateFileSystemStorage(AtomicFileSystemStorage):
 
     def __init__(self, location=None, **kwargs):
         kwargs["base_url"] = None
+        self.fixed_location = location
         super().__init__(location=location, **kwargs)
 
     @property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return settings.PRIVATE_MEDIA_ROOT if self.fixed_location is None else self.fixed_location
 
     @property
     def location(self):

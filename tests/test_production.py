@@ -158,6 +158,8 @@ def test_admin_import_map_carries_the_nonce_of_the_policy(staff_client):
     nonce = re.search(r'nonce="([^"]+)"', importmap.group(1)).group(1)
     assert f"'nonce-{nonce}'" in _csp(response)["script-src"]
     assert "'unsafe-inline'" not in _csp(response)["script-src"]
+    # The editor injects its base <style> at run time: inline styles in the admin only.
+    assert "'unsafe-inline'" in _csp(response)["style-src"]
 
 
 @pytest.mark.django_db

@@ -10,6 +10,10 @@ sources and authors and its own page, and nothing else.
 Scheduled stories need no write to appear: the earliest future publication time is
 kept under ``schedule:next``; pages built before it are stale once it has passed.
 
+Every bump and every new schedule also changes one ``pages:generation`` token, written last in
+the same call. A page this process has checked stays fresh while the generation is the one it
+was checked at, so a hit reads one small key from the shared cache, not one per dependency.
+
 A miss on a hot page is rebuilt by one request (a lock in the cache); the others
 get the stale copy if there is one, or wait briefly for the fresh one.
 
@@ -47,6 +51,7 @@ NAV = "nav"
 ALL = "list:all"
 HOME = "list:home"
 SCHEDULE_KEY = "schedule:next"
+GENERATION = "pages:generation"
 LOCK_SECONDS = 10
 WAIT_FOR_PEER_SECONDS = 2.0
 NOT_SCHEDULED = float("inf")
@@ -102,7 +107,8 @@ def current_versions(keys: Iterable[str]) -> dict[str, str]:
 def bump(keys: Iterable[str]) -> None:
     keys = set(keys)
     if keys:
-        _cache().set_many({_dep(key): _token() for key in keys}, timeout=None)
+        # The generation last: whoever reads it after this reads the new versions too.
+        _cache().set_many({**{_dep(key): _token() for key in keys}, GENERATION: _token()}, timeout=None)
 
 
 def bump_on_commit(keys: Iterable[str]) -> None:
@@ -170,7 +176,7 @@ def refresh_schedule() -> float:
         .first()
     )
     moment = upcoming.timestamp() if upcoming else NOT_SCHEDULED
-    _cache().set(SCHEDULE_KEY, moment, timeout=None)
+    _cache().set_many({SCHEDULE_KEY: moment, GENERATION: _token()}, timeout=None)
     return moment
 
 
@@ -260,16 +266,34 @@ def page_key(request) -> str | None:
     return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
-def _fresh(entry: Entry | None) -> bool:
-    if entry is None:
-        return False
-    if _now() - entry.built_at > settings.PAGE_CACHE_SECONDS:
-        return False
-    next_moment = _next_scheduled()
-    if next_moment <= _now():
-        if entry.built_at < next_moment:
-            return False
-    return current_versions(entry.versions) == entry.versions
+def _too_old(entry: Entry) -> bool:
+    return _now() - entry.built_at > settings.PAGE_CACHE_SECONDS
+
+
+def _published_since(entry: Entry, moment: float) -> bool:
+    """A scheduled story has gone public since the page was built."""
+    return moment <= _now() and entry.built_at < moment
+
+
+def _check(entry: Entry | None) -> tuple[str | None, float] | None:
+    """The full check of a page against the shared cache: its age, the schedule and every
+    dependency's version. Returns what it was checked at, (generation, next scheduled moment),
+    or None for a page that is missing or stale."""
+    if entry is None or _too_old(entry):
+        return None
+    cache = _cache()
+    # The generation first: a bump that changes it after this read is seen by the next hit.
+    found = cache.get_many([GENERATION, SCHEDULE_KEY])
+    generation = found.get(GENERATION)
+    if generation is None:  # never set, or evicted: start one (or read the one just written)
+        cache.add(GENERATION, _token(), timeout=None)
+        generation = cache.get(GENERATION)
+    moment = found.get(SCHEDULE_KEY)
+    if moment is None:
+        moment = refresh_schedule()
+    if _published_since(entry, moment) or current_versions(entry.versions) != entry.versions:
+        return None
+    return generation, moment
 
 
 def _response(entry: Entry, state: str) -> HttpResponse:
@@ -290,27 +314,43 @@ def public_cache_headers(response) -> None:
     )
 
 
-# Pages this process served lately. A page is only ever served from here after the same freshness
-# check as the shared cache (its age, the schedule, and every dependency's version read from the
-# shared cache), so another worker's invalidation applies here at once; what is saved is reading
-# and decompressing the page itself on a hit.
+# Pages this process served lately, each with what it was last checked at (the generation and
+# the next scheduled moment). One is served from here only while the shared cache's generation is
+# the one it was checked at (no bump and no new schedule since, from any process) and no scheduled
+# story has gone public since it was built; otherwise it gets the full check again. What is saved
+# is reading each dependency's version, and reading and decompressing the page itself.
 # Threaded workers (gthread) share it, hence the lock.
-_recent: OrderedDict[str, Entry] = OrderedDict()
+_recent: OrderedDict[str, tuple[Entry, str | None, float]] = OrderedDict()
 _recent_lock = threading.Lock()
 RECENT_PAGES = 256
 
 
 def _recall(key: str) -> Entry | None:
+    """This process's copy of the page if it is fresh."""
     with _recent_lock:
-        entry = _recent.get(key)
-        if entry is not None:
+        recent = _recent.get(key)
+        if recent is not None:
             _recent.move_to_end(key)
-        return entry
+    if recent is None:
+        return None
+    entry, generation, moment = recent
+    if _too_old(entry):
+        return None
+    if generation is None or _cache().get(GENERATION) != generation:
+        checked = _check(entry)
+        if checked is None:
+            return None
+        _remember(key, entry, checked)
+    elif _published_since(entry, moment):
+        return None
+    return entry
 
 
-def _remember(key: str, entry: Entry) -> None:
+def _remember(key: str, entry: Entry, checked: tuple[str | None, float] | None = None) -> None:
+    """Keep ``entry`` in this process; without ``checked`` its next hit gets the full check."""
+    generation, moment = checked or (None, NOT_SCHEDULED)
     with _recent_lock:
-        _recent[key] = entry
+        _recent[key] = (entry, generation, moment)
         _recent.move_to_end(key)
         while len(_recent) > RECENT_PAGES:
             _recent.popitem(last=False)
@@ -340,11 +380,12 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
         return render()
     cache = _cache()
     entry = _recall(key)
-    if _fresh(entry):
+    if entry is not None:
         return _response(entry, "hit")
     entry = cache.get(key)
-    if _fresh(entry):
-        _remember(key, entry)
+    checked = _check(entry)
+    if checked is not None:
+        _remember(key, entry, checked)
         return _response(entry, "hit")
     lock = f"lock:{key}"
     if not cache.add(lock, 1, LOCK_SECONDS):
@@ -394,27 +435,37 @@ def early_hit(request) -> HttpResponse | None:
     key = page_key(request)  # DisallowedHost (400) for a host Django would refuse
     if key is None:
         return None
-    entry = _recall(key)
     try:
-        if entry is None or entry.headers is None or not _fresh(entry):
+        entry = _recall(key)
+        if entry is None or entry.headers is None:
             entry = _cache().get(key)
-            if entry is None or entry.headers is None or not _fresh(entry):
+            if entry is None or entry.headers is None:
                 return None
-            _remember(key, entry)
+            checked = _check(entry)
+            if checked is None:
+                return None
+            _remember(key, entry, checked)
     except (DatabaseError, OSError):
         # The schedule needed the database, or the cache's disk failed: the usual path has the
         # middleware that turns those into proper pages.
         return None
     response = HttpResponse(entry.content, headers=dict(entry.headers))
     response["X-Page-Cache"] = "hit"
-    if request.method != "GET":
+    if request.method != "GET" or not _CONDITIONAL_HEADERS.intersection(request.META):
         return response
+    last_modified = response.get("Last-Modified")
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
-        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
         response=response,
     )
+
+
+# What makes a GET conditional (django.utils.cache.get_conditional_response reads these four).
+_CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 
 def keep_headers(pending: Building, response) -> None:

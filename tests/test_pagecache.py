@@ -246,6 +246,29 @@ def test_a_hit_is_served_before_the_url_is_resolved_with_the_headers_of_the_page
     assert client.get(urls["ar"], HTTP_IF_NONE_MATCH=built["ar"]["ETag"]).status_code == 304
 
 
+def test_a_repeated_hit_reads_only_the_generation_until_something_changes(client, monkeypatch):
+    story = make_article()
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(url)  # checked in full, then remembered by this process
+    page_cache = pagecache.caches[pagecache.settings.PAGE_CACHE_ALIAS]
+    reads = []
+    get, get_many = page_cache.get, page_cache.get_many
+    monkeypatch.setattr(page_cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs))
+    monkeypatch.setattr(page_cache, "get_many", lambda keys, **kwargs: reads.extend(keys) or get_many(keys, **kwargs))
+
+    assert state(client.get(url)) == "hit"
+    assert reads == [pagecache.GENERATION]
+
+    reads.clear()
+    pagecache.bump(["list:tag:unrelated"])  # another page changed: this one is checked again
+    assert state(client.get(url)) == "hit"
+    assert len(reads) > 1
+    reads.clear()
+    assert state(client.get(url)) == "hit"
+    assert reads == [pagecache.GENERATION]
+
+
 def test_a_stale_page_still_goes_the_usual_way(client, commit):
     story = commit(make_article, headline="العنوان القديم")
     url = story.get_absolute_url()

@@ -33,13 +33,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
@@ -216,13 +217,19 @@ def page_language(request) -> str:
 
 
 def _view_name(request) -> str | None:
-    """The URL name of the page asked for: known once the URL is resolved, else resolved here in
-    the page's language (the prefix of i18n_patterns depends on the active language)."""
+    """The URL name of the page asked for: known once the URL is resolved, else resolved here."""
     if request.resolver_match is not None:
         return request.resolver_match.view_name
-    with override(page_language(request)):
+    return _resolved_view_name(get_urlconf(), page_language(request), request.path_info)
+
+
+@lru_cache(maxsize=1024)
+def _resolved_view_name(urlconf: str | None, language: str, path: str) -> str | None:
+    # In the page's language: the prefix of i18n_patterns depends on the active one. Remembered,
+    # since an address's view only changes with the URLconf, which is part of the key.
+    with override(language):
         try:
-            return resolve(request.path_info).view_name
+            return resolve(path, urlconf).view_name
         except Resolver404:
             return None
 

@@ -1,3 +1,4 @@
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django import forms
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -598,6 +599,11 @@ class DeskFilter(admin.SimpleListFilter):
 
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
+# The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
+# the form it goes back into (get_form reads it). A context variable, so each thread or task
+# serving a request sees only its own.
+_restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
+
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin, TranslatedAdmin):
@@ -684,15 +690,14 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
-        request._kept_on_restore = history.kept_on_restore(article_id=unquote(object_id))
-        request._restoring = True
-        return super().revision_view(request, object_id, version_id, extra_context)
+        with history.restoring(kept=history.kept_on_restore(article_id=unquote(object_id))):
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
-        request._restoring = True
-        return super().recover_view(request, version_id, extra_context)
+        with history.restoring():
+            return super().recover_view(request, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not permissions.is_editor(request.user):
@@ -769,7 +774,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        restored = getattr(request, "_restored_text", None)
+        restored = _restored_text.get()
         if restored is None:
             return form
         # Text kept from a session that expired mid-edit becomes the form's starting values.
@@ -784,29 +789,30 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if getattr(request, "_restoring", False):
+        restore = history.current_restore()
+        if restore is not None:
             # Inside the revision or recover view's transaction, after the old revision was
             # written back: a RevertError here becomes reversion's message and a rollback.
             history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
-            if getattr(request, "_kept_on_restore", None) is not None:
-                history.put_back(article_id=unquote(object_id), kept=request._kept_on_restore)
-        if request.method == "GET":
-            restored = take_stash(request)
-            if restored is not None:
-                request._restored_text = restored
-                self.message_user(
-                    request,
-                    gettext(
-                        "Your session had expired; the text you were saving is back in the form. Check it and save."
-                    ),
-                    messages.WARNING,
-                )
+            if restore.kept is not None:
+                history.put_back(article_id=unquote(object_id), kept=restore.kept)
+        restored = take_stash(request) if request.method == "GET" else None
+        if restored is not None:
+            self.message_user(
+                request,
+                gettext("Your session had expired; the text you were saving is back in the form. Check it and save."),
+                messages.WARNING,
+            )
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and getattr(request, "_restored_text", None) is not None:
+        token = _restored_text.set(restored)  # get_form reads it while the form is built
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            _restored_text.reset(token)
+        if restored is not None:
             response.delete_cookie(STASH_COOKIE, path=request.path)
         return response
 

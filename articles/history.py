@@ -1,9 +1,12 @@
 """Comparing two saved revisions of a story, field by field and relation by relation; and
-checking that a revision being restored still fits the database."""
+restoring one: checking that it still fits the database and keeping what it must not take."""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection
@@ -184,3 +187,31 @@ def put_back(*, article_id, kept: Kept) -> None:
         Article.objects.filter(pk=article_id).update(version=kept.version)
     present = set(Correction.objects.filter(article_id=article_id).values_list("pk", flat=True))
     Correction.objects.bulk_create([correction for correction in kept.corrections if correction.pk not in present])
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A revision or a deleted story being written back by the admin's restore views."""
+
+    kept: Kept | None  # None when recovering a deleted story: nothing of it is left to keep
+
+
+# Set while django-reversion's revision or recover view runs; the change form it runs inside
+# its transaction reads it. A context variable, so each thread or task serving a request sees
+# only its own restore.
+_restore: ContextVar[Restore | None] = ContextVar("sahifa_restore", default=None)
+
+
+@contextmanager
+def restoring(*, kept: Kept | None = None) -> Iterator[None]:
+    """Mark the admin view run inside this block as one writing back an old revision."""
+    token = _restore.set(Restore(kept=kept))
+    try:
+        yield
+    finally:
+        _restore.reset(token)
+
+
+def current_restore() -> Restore | None:
+    """The restore under way in this request, if any."""
+    return _restore.get()

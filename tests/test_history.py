@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import services
+from articles import history, services
 from articles.models import Article, Byline, CitedSource, Correction, Placement, Tag, TaggedArticle
 
 from .conftest import REFERENCE_TIME
@@ -368,6 +368,8 @@ def test_a_revision_using_a_tag_deleted_since_gives_a_message_not_an_error_page(
     ]
     assert _snapshot(story) == before
     assert TaggedArticle.objects.filter(content_object=story).count() == 2
+    # The refused restore ends with its request: the next change form on this thread is an ordinary one.
+    assert history.current_restore() is None
 
 
 def test_services_record_revisions_too(editor, now):

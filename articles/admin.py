@@ -72,6 +72,10 @@ class CatalogueAdminMixin:
     def delete_model(self, request, obj):
         services.catalogue_delete(obj=obj)
 
+    def delete_queryset(self, request, queryset):
+        # «Delete selected»: the same service, so menus, search and cached pages follow.
+        services.catalogue_delete_many(queryset=queryset)
+
 
 class TranslatedAdmin(DirectionalInputsMixin, TabbedTranslationAdmin):
     class Media:

@@ -3,9 +3,9 @@
 Each cached page names the dependency keys it was built from (known from the URL
 before any query runs: ``list:home``, ``article:<slug>``, ``list:tag:<slug>``, ``nav``…)
 and stores the version token each key had at that moment. A write bumps the tokens
-of exactly the keys it affects, on commit; a page whose tokens no longer match is
-rebuilt. So publishing one story refreshes the home page, its section, its tags,
-sources and authors and its own page, and nothing else.
+of exactly the keys it affects, on commit (the seam's handler, articles/changes/pages.py);
+a page whose tokens no longer match is rebuilt. So publishing one story refreshes the home
+page, its section, its tags, sources and authors and its own page, and nothing else.
 
 Scheduled stories need no write to appear: the earliest future publication time is
 kept under ``schedule:next``; pages built before it are stale once it has passed.
@@ -20,7 +20,12 @@ get the stale copy if there is one, or wait briefly for the fresh one.
 A page is stored with the headers the middleware inside ``PageCacheMiddleware`` gave it (CSP,
 ETag, Vary, Cache-Control…), so a fresh copy is served by that middleware before the URL is
 resolved, the language activated or any other middleware run (``early_hit``), the way Django's
-own FetchFromCacheMiddleware serves whole responses.
+own FetchFromCacheMiddleware serves whole responses. The view hands the page it stored to the
+middleware through a context variable the middleware sets for each request (``pending_page``).
+
+A page's key is its scheme, validated host (pages print their own address), language, path and
+only the query-string parameters the page reads (``PAGE_PARAMETERS``, normalised): tracking
+parameters and other junk get the canonical page and never a new entry.
 """
 
 from __future__ import annotations
@@ -118,54 +123,7 @@ def bump_on_commit(keys: Iterable[str]) -> None:
         transaction.on_commit(lambda: bump(keys))
 
 
-# --- What a write affects ------------------------------------------------------------
-
-
-def article_keys(article: Article | None) -> set[str]:
-    """The pages that show ``article`` as it is stored now (empty for an unsaved story)."""
-    if article is None or article.pk is None:
-        return set()
-    stored = Article.objects.filter(pk=article.pk).select_related("section").first()
-    if stored is None:
-        return set()
-    keys = {HOME, ALL, f"list:section:{stored.section.slug}"}
-    keys |= {f"article:{slug}" for slug in (stored.slug_ar, stored.slug_en) if slug}
-    keys |= {f"list:tag:{slug}" for slug in stored.tags.values_list("slug", flat=True)}
-    keys |= {f"list:source:{slug}" for slug in stored.cited_sources.values_list("source__slug", flat=True)}
-    keys |= {
-        f"list:author:{slug}"
-        for slug in stored.bylines.filter(author__isnull=False).values_list("author__slug", flat=True)
-    }
-    return keys
-
-
-def articles_keys(articles) -> set[str]:
-    keys: set[str] = set()
-    for article in articles:
-        keys |= article_keys(article)
-    return keys
-
-
-class ArticleChange:
-    """Collects the pages a story showed before a change and shows after it; bumps both on commit.
-
-    with pagecache.ArticleChange(article):
-        ...save the story and its relations...
-    """
-
-    def __init__(self, article: Article):
-        self.article = article
-
-    def __enter__(self):
-        self.enabled = settings.PAGE_CACHE_SECONDS > 0
-        self.before = article_keys(self.article) if self.enabled else set()
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None and self.enabled:
-            bump_on_commit(self.before | article_keys(self.article))
-            transaction.on_commit(refresh_schedule)
-        return False
+# --- The schedule --------------------------------------------------------------------
 
 
 def refresh_schedule() -> float:
@@ -264,12 +222,11 @@ def page_key(request) -> str | None:
     are part of the key. ``get_host()`` raises DisallowedHost for a host not in ALLOWED_HOSTS,
     which Django's handler answers with a 400, as for any other page.
     """
+    host = request.get_host()
     parameters = page_parameters(request)
     if parameters is None:
         return None
-    address = (
-        f"{request.scheme}://{request.get_host()}|{page_language(request)}|{request.path_info}?{urlencode(parameters)}"
-    )
+    address = f"{request.scheme}://{host}|{page_language(request)}|{request.path_info}?{urlencode(parameters)}"
     return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
@@ -364,7 +321,7 @@ def _remember(key: str, entry: Entry, checked: tuple[str | None, float] | None =
 
 
 @dataclass
-class Building:
+class PendingPage:
     """A page stored during this request, waiting for PageCacheMiddleware to add the headers it
     leaves the middleware with."""
 
@@ -375,7 +332,7 @@ class Building:
 
 # Set for each request by PageCacheMiddleware; None outside it (a view called on its own), and then
 # pages are stored without headers and served by the view alone.
-building: ContextVar[Building | None] = ContextVar("sahifa_page_cache_building", default=None)
+pending_page: ContextVar[PendingPage | None] = ContextVar("sahifa_pending_page", default=None)
 
 
 def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
@@ -417,7 +374,7 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
             entry = Entry(response.content, response["Content-Type"], versions, built_at)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             _remember(key, entry)
-            pending = building.get()
+            pending = pending_page.get()
             if pending is not None:
                 pending.key, pending.entry, pending.response = key, entry, response
         response["X-Page-Cache"] = "miss"
@@ -475,7 +432,7 @@ _CONDITIONAL_HEADERS = frozenset(
 )
 
 
-def keep_headers(pending: Building, response) -> None:
+def keep_headers(pending: PendingPage, response) -> None:
     """Store the page built in this request again, with the headers it leaves the middleware with."""
     if pending.response is not response or not _storable(response):
         return
@@ -516,10 +473,10 @@ class PageCacheMiddleware:
         response = early_hit(request)
         if response is not None:
             return response
-        token = building.set(Building())
+        token = pending_page.set(PendingPage())
         try:
             response = self.get_response(request)
-            keep_headers(building.get(), response)
+            keep_headers(pending_page.get(), response)
         finally:
-            building.reset(token)
+            pending_page.reset(token)
         return response

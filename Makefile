@@ -61,7 +61,7 @@ test: install-dev
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Reader-page throughput against a bare Django view (30 KB, no middleware) in the same run, twice,
-# on an archive of 1,000 stories: about five minutes (needs wrk: apt-get install wrk). Results in
+# on an archive of 1,000 stories: about seven minutes (needs wrk: apt-get install wrk). Results in
 # bench/results/. Both archive sizes, 1,000 and 100,000 stories:
 # make bench BENCH_ARGS="--runs 2 --keep /tmp/sahifa-archives".
 BENCH_ARGS ?= --runs 2 --quick

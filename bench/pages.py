@@ -9,26 +9,27 @@ a SQLite database in a temporary folder, ``generate_articles``, then gunicorn (2
 production settings, loopback only) is started twice — page cache on, then off — and wrk
 measures the bare view, the site's own hello-world view (the same 30 KB behind all of the
 site's middleware), home, a section, a story, a tag page (in Arabic and in English), a search
-and the admin's story list (as a superuser); the bare view is measured before and after each
-of the two series, and their mean is that series' yardstick. In-process, with the page cache
-off, each page's queries are counted and its median time over 40 requests is taken with
-Django's test client, one process per archive, the requests alternating between the sizes
-(wall and CPU time), so that whatever else runs on the machine weighs on both sizes alike.
+and the admin's story list (as a superuser). The bare view is measured before the first page
+and after every page, and each page is divided by the mean of the bare measurements just
+before and just after it: a machine whose load changes during the run weighs on both alike.
+In-process, with the page cache off, each page's queries are counted and its median time over
+40 requests is taken with Django's test client, one process per archive, the requests
+alternating between the sizes (wall and CPU time), so that whatever else runs on the machine
+weighs on both sizes alike.
 
-Requests/s are divided by the bare view's of the same series, so the machine's speed cancels
-out, and the p50 at the largest size is divided by the p50 at the smallest. ``--runs N``
-measures everything N times over the same archives (``make bench`` runs twice), since a
-loaded machine moves single numbers. Results go to bench/results/pages-<date>-<time>.md and
+The p50 at the largest size is divided by the p50 at the smallest. ``--runs N`` measures
+everything N times over the same archives (``make bench`` runs twice), since a loaded machine
+moves single numbers. Results go to bench/results/pages-<date>-<time>.md and
 .json; each run's table ends with the speed targets, each marked met or NOT MET, and the file
 ends with the targets' ratios run by run.
 
-``--quick`` is one archive of 1,000 stories and 5-second measurements: about two and a half
-minutes a run.
+``--quick`` is one archive of 1,000 stories and 4-second measurements: about three minutes a
+run.
 
 ``--keep DIR`` keeps each generated archive in DIR (outside the repository), named after its size
 and a hash of the migrations and of generate_articles: a later run with the same schema reuses it
-instead of generating 100,000 stories again (4–5 minutes). Bounded: a run takes about 6–9
-minutes with the defaults, about 3 when the archives are kept.
+instead of generating 100,000 stories again (4–5 minutes). With the defaults a run takes about
+ten minutes, plus the generation when the archives are not kept.
 """
 
 from __future__ import annotations
@@ -353,23 +354,15 @@ def run(workdirs: dict[int, Path], seconds: int, connections: int) -> dict:
             for mode, cached in (("cached", True), ("uncached", False)):
                 port = free_port()
                 with Server(environment(workdir, page_cache=cached), port):
-                    before = wrk(bare_port, BARE_PATH, seconds=seconds, connections=connections)
-                    entry[mode] = {
-                        name: wrk(
-                            port,
-                            path,
-                            seconds=seconds,
-                            connections=connections,
-                            cookie=f"sessionid={session}" if name in STAFF_PAGES else "",
-                        )
-                        for name, path in urls.items()
-                    }
-                    after = wrk(bare_port, BARE_PATH, seconds=seconds, connections=connections)
-                entry["bare"][mode] = {
-                    "rps": (before["rps"] + after["rps"]) / 2,
-                    "before": before,
-                    "after": after,
-                }
+                    bare = [wrk(bare_port, BARE_PATH, seconds=seconds, connections=connections)]
+                    entry[mode] = {}
+                    for name, path in urls.items():
+                        cookie = f"sessionid={session}" if name in STAFF_PAGES else ""
+                        row = wrk(port, path, seconds=seconds, connections=connections, cookie=cookie)
+                        bare.append(wrk(bare_port, BARE_PATH, seconds=seconds, connections=connections))
+                        row["bare_rps"] = (bare[-2]["rps"] + bare[-1]["rps"]) / 2
+                        entry[mode][name] = row
+                entry["bare"][mode] = {"rps": statistics.mean(run["rps"] for run in bare), "runs": bare}
                 print(
                     f"{size:>7} {mode:<8} bare={entry['bare'][mode]['rps']:.0f}/s  "
                     + "  ".join(f"{n}={r['rps']:.0f}/s" for n, r in entry[mode].items()),
@@ -387,7 +380,9 @@ STORY_QUERIES = 8
 
 
 def bare_ratio(entry: dict, name: str, mode: str) -> float:
-    return entry[mode][name]["rps"] / entry["bare"][mode]["rps"]
+    """The page's requests/s ÷ the bare view's measured just before and just after it."""
+    row = entry[mode][name]
+    return row["rps"] / row["bare_rps"]
 
 
 def table(results: dict) -> str:
@@ -402,9 +397,10 @@ def table(results: dict) -> str:
         for mode in ("cached", "uncached"):
             bare = entry["bare"][mode]
             lines.append(
-                f"| {int(size):,} | bare Django | {mode} series | {bare['rps']:.0f} | 1.00 | — | "
-                f"{bare['before']['p50_ms']:.1f} | {bare['before']['p99_ms']:.1f} | — | — | "
-                f"{bare['before']['non_2xx'] + bare['after']['non_2xx']} |"
+                f"| {int(size):,} | bare Django (mean) | {mode} series | {bare['rps']:.0f} | 1.00 | — | "
+                f"{statistics.median(run['p50_ms'] for run in bare['runs']):.1f} | "
+                f"{statistics.median(run['p99_ms'] for run in bare['runs']):.1f} | — | — | "
+                f"{sum(run['non_2xx'] for run in bare['runs'])} |"
             )
             hello = entry[mode]["hello"]["rps"]
             for name, row in entry[mode].items():
@@ -413,20 +409,20 @@ def table(results: dict) -> str:
                     own = entry["in_process"][name]
                     queries, in_process = own["queries"], f"{own['p50_ms']:.1f} ({own['cpu_ms']:.1f})"
                 lines.append(
-                    f"| {int(size):,} | {name} | {mode} | {row['rps']:.0f} | {row['rps'] / bare['rps']:.2f} | "
+                    f"| {int(size):,} | {name} | {mode} | {row['rps']:.0f} | {bare_ratio(entry, name, mode):.2f} | "
                     f"{row['rps'] / hello:.2f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {queries} | "
                     f"{in_process} | {row['non_2xx']} |"
                 )
     lines += [
         "",
-        "The bare view is measured before and after each series (requests/s: "
-        + "; ".join(
-            f"{int(size):,} {mode}: {entry['bare'][mode]['before']['rps']:.0f} then "
-            f"{entry['bare'][mode]['after']['rps']:.0f}"
+        "× bare: the page's requests/s ÷ the mean of the bare view's just before and just after it. "
+        "The bare view's, in order:",
+        "",
+        *(
+            f"- {int(size):,} {mode}: " + ", ".join(f"{run['rps']:.0f}" for run in entry["bare"][mode]["runs"])
             for size, entry in results["sizes"].items()
             for mode in ("cached", "uncached")
-        )
-        + ").",
+        ),
     ]
     sizes = list(results["sizes"])
     if len(sizes) >= 2:
@@ -464,9 +460,10 @@ def summary(runs: list[dict]) -> str:
     """The targets' ratios run by run: what a reader of the file looks for first."""
     columns = [f"{name} {mode} (≥ {floor})" for (name, mode), floor in BARE_TARGETS.items()]
     lines = [
-        "Against a bare Django view (30 KB, no middleware), requests/s ÷ the bare view's in the same series:",
+        "Against a bare Django view (30 KB, no middleware): a page's requests/s ÷ the bare view's measured "
+        "just before and just after it.",
         "",
-        "| run | stories | bare Django requests/s (cached series) | " + " | ".join(columns) + " |",
+        "| run | stories | bare Django requests/s (mean, cached series) | " + " | ".join(columns) + " |",
         "| ---: | ---: | ---: | " + " | ".join("---:" for _ in columns) + " |",
     ]
     for number, results in enumerate(runs, start=1):
@@ -500,10 +497,10 @@ def _listed(few: dict, big: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000")
-    parser.add_argument("--seconds", type=int, help="Each wrk measurement's length (default 8, 5 with --quick).")
+    parser.add_argument("--seconds", type=int, help="Each wrk measurement's length (default 8, 4 with --quick).")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--runs", type=int, default=1, help="Measure everything this many times (same archives).")
-    parser.add_argument("--quick", action="store_true", help="One archive of 1,000 stories, 5-second measurements.")
+    parser.add_argument("--quick", action="store_true", help="One archive of 1,000 stories, 4-second measurements.")
     parser.add_argument(
         "--keep",
         type=Path,
@@ -514,7 +511,7 @@ def main() -> None:
     if args.quick:
         args.sizes = "1000"
     if args.seconds is None:
-        args.seconds = 5 if args.quick else 8
+        args.seconds = 4 if args.quick else 8
     if args.keep and args.keep.resolve().is_relative_to(ROOT):
         sys.exit("--keep needs a folder outside the repository.")
     if not shutil.which("wrk"):

@@ -1,9 +1,11 @@
 """Pagination that never scans the archive: at most MAX_LIST_PAGES pages are counted or served."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+from .models import Article
 
 
 class BoundedPaginator(Paginator):
@@ -11,10 +13,16 @@ class BoundedPaginator(Paginator):
 
     One query reads the primary keys of the list's first ``per_page × max_pages`` stories in
     the list's order: its length is the count, so page numbers past the bound are 404s, and
-    any page is a slice of it. A second query reads that page's rows by primary key. So a
-    list of 100,000 stories costs what one of 1,000 does, the deepest page costs what the
-    first does, and no query sorts full rows (a story's body is kilobytes): only keys are
-    ordered. Readers reach older stories through sections, tags, search and the sitemaps.
+    any page is a slice of it. A second query reads that page's rows by primary key from
+    ``rows`` (by default ``Article.objects.for_listing()``: each story with its section, lead
+    photo, credit and bylines). So a list of 100,000 stories costs what one of 1,000 does, the
+    deepest page costs what the first does, and no query sorts full rows (a story's body is
+    kilobytes): only keys are ordered. Readers reach older stories through sections, tags,
+    search and the sitemaps.
+
+    Only the keys filter the rows: the keys already passed the list's filters (its public gate)
+    a moment ago, and repeating a tag's join, a section's index or a search's match there would
+    let the planner walk them again instead of reading a dozen rows by key.
 
     A list may read its keys from a copy instead (``candidates``, in the list's order): a tag's
     rows copy each story's publication time, so a tag's newest keys come from its own index
@@ -23,9 +31,12 @@ class BoundedPaginator(Paginator):
     is left out, the page one story short, rather than shown.
     """
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, candidates=None):
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, candidates=None, rows: QuerySet = None
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.candidates = candidates
+        self.rows = rows
 
     @cached_property
     def max_pages(self) -> int:
@@ -54,23 +65,12 @@ class BoundedPaginator(Paginator):
         keys = self.keys[bottom:top]
         rows = {row.pk: row for row in self.read_rows(keys)} if keys else {}
         # A story unpublished between the two queries is left out rather than shown.
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return Page([rows[key] for key in keys if key in rows], number, self)
 
     def read_rows(self, keys: list) -> QuerySet:
-        rows = page_rows(self.object_list, keys)
+        """The rows of ``keys``, in no particular order (page() puts them in the list's)."""
+        rows = self.rows if self.rows is not None else Article.objects.for_listing()
+        rows = rows.using(self.object_list.db).filter(pk__in=keys).order_by()
         if self.candidates is not None:
             rows = rows.published().in_language()  # keys read from a copy pass the gate here
         return rows
-
-
-def page_rows(listing: QuerySet, keys: list) -> QuerySet:
-    """The rows of ``keys`` with the related rows ``listing`` selects and prefetches.
-
-    Only the primary keys filter: the keys already passed the listing's filters (its public
-    gate) a moment ago, and repeating a tag's join, a section's index or a search's match
-    here would let the planner walk them again instead of reading a dozen rows by key.
-    """
-    rows = listing.model._default_manager.using(listing.db).filter(pk__in=keys).order_by()  # page() orders them
-    rows.query.select_related = listing.query.select_related
-    rows.query.deferred_loading = listing.query.deferred_loading
-    return rows.prefetch_related(*listing._prefetch_related_lookups)

@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
@@ -7,14 +5,12 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from . import ninjs, pagecache, preview, search, storypage
-from .compiled import CompiledQuery
-from .layout import body_blocks
 from .models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from .pagecache import CachedPageMixin
 from .pagination import BoundedPaginator
@@ -142,23 +138,31 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             return Article.objects.in_language(get_language())
         return public_articles()
 
+    def kept_parts(self) -> storypage.StoryParts | None:
+        # Staff read the story itself: a preview of a draft is never kept.
+        return None if self.previews_drafts() else storypage.kept_parts(self.kwargs["slug"], self.request)
+
+    def get(self, request, *args, **kwargs):
+        parts = self.kept_parts()
+        if parts is None:
+            return super().get(request, *args, **kwargs)
+        # A public story whose rendered parts are all current: no query (articles/storypage.py).
+        return self.render_to_response({"parts": parts, "view": self})
+
     def get_object(self, queryset=None):
         try:
-            if queryset is None and not self.previews_drafts():
-                return storypage.public(self.kwargs["slug"])
             return storypage.get(self.get_queryset() if queryset is None else queryset, slug=self.kwargs["slug"])
         except Article.DoesNotExist as exc:
             raise Http404 from exc
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["body_blocks"], context["gallery"] = body_blocks(self.object.body, self.object.placements.all())
-        context["related"] = related_articles(self.object)
+        context["parts"] = storypage.rendered_parts(self.object, self.request)
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_public:
+        if not context["parts"].is_public:
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         return response
@@ -171,6 +175,9 @@ class SharedPreviewView(ArticleDetailView):
         # Never through the page cache: each link is private to whoever holds it.
         return DetailView.dispatch(self, request, *args, **kwargs)
 
+    def kept_parts(self) -> None:
+        return None
+
     def get_object(self, queryset=None):
         article = preview.article_for_token(self.kwargs["token"])
         if article is None:
@@ -182,52 +189,6 @@ class SharedPreviewView(ArticleDetailView):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex"
         return response
-
-
-RELATED_CANDIDATES = 200
-RELATED_CARD_FIELDS = (
-    "slug",
-    "headline",
-    "dek",
-    "published_at",
-    "lead_image__rendition_key",
-    "lead_image__width",
-    "lead_image__height",
-)
-
-
-def related_articles(article: Article, limit: int = 4) -> list[Article]:
-    """Public stories sharing the most tags with ``article``, newest first among equals («اقرأ أيضاً»).
-
-    Two queries whatever the archive's size: the newest uses of the story's tags (bounded, through
-    the (tag, story) index), then those stories; the scoring happens here, not in a GROUP BY over
-    every story that ever shared a tag. Both are compiled once (``compiled.CompiledQuery``).
-    """
-    tag_ids = [tag.pk for tag in article.tags.all()]  # loaded with the story
-    if not tag_ids:
-        return []
-    uses = Counter(_related_uses(tag_ids, article.pk))
-    if not uses:
-        return []
-    # Newer stories have higher ids: the best few by (shared tags, id) are enough to rank by date.
-    shortlist = sorted(uses, key=lambda pk: (-uses[pk], -pk))[: limit * 3]
-    candidates = _related_cards(timezone.now(), shortlist)
-    candidates.sort(key=lambda story: (-uses[story.pk], -story.published_at.timestamp(), -story.pk))
-    return candidates[:limit]
-
-
-_related_uses = CompiledQuery(
-    lambda tag_ids, pk: (
-        TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        .exclude(content_object_id=pk)
-        .order_by("-content_object_id")
-        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
-    )
-)
-# Only what a «read also» card shows: headline, dek, date, address and the photo's renditions.
-_related_cards = CompiledQuery(
-    lambda now, keys: public_articles(now).select_related("lead_image").only(*RELATED_CARD_FIELDS).filter(pk__in=keys)
-)
 
 
 class SearchView(CachedPageMixin, PublicArticlesMixin, ListView):

@@ -329,7 +329,7 @@ def prepare_archives(sizes: list[int], keep: Path | None) -> dict[int, Path]:
 
 def run(workdirs: dict[int, Path], seconds: int, connections: int) -> dict:
     """One measurement of every page at every size (archives generated on the first run)."""
-    results = {"started": datetime.now().isoformat(timespec="seconds"), "sizes": {}}
+    results = {"started": datetime.now().isoformat(timespec="seconds"), "sizes": {}, "load": [os.getloadavg()[0]]}
     first = next(iter(workdirs.values()))
     manage(environment(first, page_cache=True), "collectstatic", "--noinput", "-v0")
     archives = {}
@@ -368,6 +368,8 @@ def run(workdirs: dict[int, Path], seconds: int, connections: int) -> dict:
                     + "  ".join(f"{n}={r['rps']:.0f}/s" for n, r in entry[mode].items()),
                     flush=True,
                 )
+    # Other work on the machine moves every number; the ratios less so, but a reader should know.
+    results["load"].append(os.getloadavg()[0])
     return results
 
 
@@ -387,7 +389,7 @@ def bare_ratio(entry: dict, name: str, mode: str) -> float:
 
 def table(results: dict) -> str:
     lines = [
-        f"Reader pages, {results['started']} (gunicorn 2 sync workers, wrk on loopback, SQLite)",
+        f"Reader pages, {results['started']} (gunicorn 2 sync workers, wrk on loopback, SQLite{_load(results)})",
         "",
         "| stories | page | cache | requests/s | × bare | × hello | p50 ms | p99 ms | queries "
         "| in-process p50 ms (CPU) | errors |",
@@ -480,6 +482,13 @@ def summary(runs: list[dict]) -> str:
         verdicts.append(f"{name} {mode} {worst:.2f} ({_verdict(worst >= floor)})")
     lines += ["", "Lowest of all runs: " + "; ".join(verdicts) + "."]
     return "\n".join(lines) + "\n"
+
+
+def _load(results: dict) -> str:
+    loads = results.get("load")
+    if not loads:
+        return ""
+    return f"; 1-minute load average {' then '.join(f'{load:.1f}' for load in loads)} on {os.cpu_count()} CPUs"
 
 
 def _verdict(met: bool) -> str:

@@ -167,8 +167,25 @@ def _cache_keys(slug: str, request) -> dict[str, str]:
     }
 
 
-def kept_parts(slug: str, request) -> StoryParts | None:
-    """The kept parts of the public story at ``slug`` if every one is current, else None.
+@dataclass(frozen=True)
+class KeptParts:
+    """Where a public story's parts are kept for the versions read as its request began, and
+    what was found there."""
+
+    keys: dict[str, str]  # part → cache key
+    found: dict[str, object]  # cache key → kept part
+
+    def parts(self) -> StoryParts | None:
+        """The page's parts if every one was found, else None."""
+        if len(self.found) < len(self.keys):
+            return None
+        return _parts(self.found[self.keys["story"]], self.found[self.keys["read_also"]], is_public=True)
+
+
+def kept_parts(slug: str, request) -> KeptParts | None:
+    """What is kept for the story at ``slug`` (None while parts are not kept). Read it before the
+    story: a write that bumps a version meanwhile then leaves the parts rendered from what was
+    read under the old version's key, where no reader looks any more.
 
     No query: parts are only kept for a story that passed the public gate when they were
     rendered, and any write that could change that (unpublishing, rescheduling, a new slug,
@@ -177,15 +194,12 @@ def kept_parts(slug: str, request) -> StoryParts | None:
     if not parts_are_kept():
         return None
     keys = _cache_keys(slug, request)
-    found = _store().get_many(list(keys.values()))
-    if len(found) < len(keys):
-        return None
-    return _parts(found[keys["story"]], found[keys["read_also"]], is_public=True)
+    return KeptParts(keys=keys, found=_store().get_many(list(keys.values())))
 
 
 def _parts(story: tuple[str, str, str, str], read_also: str, *, is_public: bool) -> StoryParts:
     title, head, language_switch, article = story
-    # Rendered by the autoescaping templates below.
+    # Each was rendered by an autoescaping template (_render_story, _render_read_also).
     return StoryParts(
         title=title,
         head=mark_safe(head),  # noqa: S308
@@ -212,11 +226,12 @@ def _render_read_also(article: Article, request) -> str:
     return loader.render_to_string(READ_ALSO_TEMPLATE, {"related": related_articles(article)}, request)
 
 
-def rendered_parts(article: Article, request) -> StoryParts:
-    """The page's parts for ``article``: the kept ones that are current, the others rendered and,
-    for a public story, kept. A draft or scheduled story (a staff preview) is always rendered."""
-    keys = _cache_keys(article.slug, request) if parts_are_kept() and article.is_public else {}
-    found = _store().get_many(list(keys.values())) if keys else {}
+def rendered_parts(article: Article, request, kept: KeptParts | None = None) -> StoryParts:
+    """The page's parts for ``article``: those found in ``kept``, the others rendered and, for a
+    public story, kept there. Without ``kept`` (read before the story, see kept_parts()), or for
+    a draft or scheduled story (a staff preview), every part is rendered and none kept."""
+    keys = kept.keys if kept is not None and article.is_public else {}
+    found = kept.found if keys else {}
     story = found.get(keys.get("story"))
     read_also = found.get(keys.get("read_also"))
     fresh = {}

@@ -124,6 +124,7 @@ class AuthorDetailView(FilteredListView):
 class ArticleDetailView(CachedPageMixin, DetailView):
     context_object_name = "article"
     template_name = "articles/article_detail.html"
+    kept = None  # what storypage keeps for this story, looked up before the story is read
 
     def page_dependencies(self):
         return [f"article:{self.kwargs.get('slug')}"]
@@ -138,15 +139,16 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             return Article.objects.in_language(get_language())
         return public_articles()
 
-    def kept_parts(self) -> storypage.StoryParts | None:
+    def kept_parts(self) -> storypage.KeptParts | None:
         # Staff read the story itself: a preview of a draft is never kept.
         return None if self.previews_drafts() else storypage.kept_parts(self.kwargs["slug"], self.request)
 
     def get(self, request, *args, **kwargs):
-        parts = self.kept_parts()
+        self.kept = self.kept_parts()  # before the story is read (storypage.kept_parts)
+        parts = self.kept.parts() if self.kept is not None else None
         if parts is None:
             return super().get(request, *args, **kwargs)
-        # A public story whose rendered parts are all current: no query (articles/storypage.py).
+        # A public story whose rendered parts are all current: no query.
         return self.render_to_response({"parts": parts, "view": self})
 
     def get_object(self, queryset=None):
@@ -157,7 +159,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parts"] = storypage.rendered_parts(self.object, self.request)
+        context["parts"] = storypage.rendered_parts(self.object, self.request, self.kept)
         return context
 
     def render_to_response(self, context, **response_kwargs):

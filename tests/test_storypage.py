@@ -123,8 +123,10 @@ def read(client, url) -> str:
     return response.content.decode()
 
 
-def story_request(story, host: str = "testserver"):
-    return RequestFactory().get(story.get_absolute_url(), HTTP_HOST=host)
+def kept_page(story):
+    """The story's kept parts if every one is current, else None."""
+    kept = storypage.kept_parts(story.slug, RequestFactory().get(story.get_absolute_url()))
+    return kept.parts() if kept is not None else None
 
 
 @pytest.fixture
@@ -160,7 +162,7 @@ def test_a_kept_story_page_reads_nothing_from_the_database(client, dressed, djan
         page = read(client, story.get_absolute_url())
     assert "أسعار النفط ترتفع" in page and "أوبك تجتمع" in page
     with django_assert_max_num_queries(0):
-        assert storypage.kept_parts(story.slug, story_request(story)) is not None
+        assert kept_page(story) is not None
 
 
 def test_kept_parts_follow_an_edit_of_the_story(client, dressed, django_capture_on_commit_callbacks):
@@ -230,6 +232,23 @@ def test_kept_read_also_follows_other_stories(client, dressed, django_capture_on
     assert newcomer.headline in read(client, story.get_absolute_url())
 
 
+def test_parts_rendered_from_a_story_read_before_a_write_are_not_served_after_it(
+    client, dressed, django_capture_on_commit_callbacks
+):
+    story, _photo, _neighbour = dressed
+    request = RequestFactory().get(story.get_absolute_url())
+    kept = storypage.kept_parts(story.slug, request)  # a reader's request begins
+    read_before_the_write = storypage.get(Article.objects.published(), slug=story.slug)
+
+    story.body_ar = "<p>تراجعت الأسعار بعد الظهر.</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=story)
+    # The first reader's page, from what it read, is kept under the versions it began with.
+    storypage.rendered_parts(read_before_the_write, request, kept)
+
+    assert "تراجعت الأسعار بعد الظهر." in read(client, story.get_absolute_url())
+
+
 def test_an_unpublished_story_is_not_served_from_kept_parts(client, dressed, django_capture_on_commit_callbacks):
     story, _photo, _neighbour = dressed
     read(client, story.get_absolute_url())
@@ -237,7 +256,7 @@ def test_an_unpublished_story_is_not_served_from_kept_parts(client, dressed, dja
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article=story)
 
-    assert storypage.kept_parts(story.slug, story_request(story)) is None
+    assert kept_page(story) is None
     client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
     assert client.get(story.get_absolute_url()).status_code == 404
 
@@ -260,7 +279,7 @@ def test_parts_are_not_kept_while_the_page_cache_is_off(client, settings):
     story = make_article(tags=["النفط"])
     read(client, story.get_absolute_url())
 
-    assert storypage.kept_parts(story.slug, story_request(story)) is None
+    assert kept_page(story) is None
 
 
 def test_a_staff_preview_of_a_draft_is_never_kept(staff_client, kept):
@@ -270,4 +289,4 @@ def test_a_staff_preview_of_a_draft_is_never_kept(staff_client, kept):
 
     assert page.status_code == 200 and "مسودة لم تنشر" in page.content.decode()
     assert 'class="draft-banner"' in page.content.decode()
-    assert storypage.kept_parts(draft.slug, story_request(draft)) is None
+    assert kept_page(draft) is None

@@ -16,7 +16,7 @@ entry is never read again and ages out. Versions are only bumped while the page 
 so parts are only kept then (``parts_are_kept``).
 
 A story scheduled to appear needs no write to go public; until the next write or the end of a
-part's lifetime (``PARTS_SECONDS``) it is missing from the «read also» of other stories, never
+part's lifetime (``STORY_PARTS_SECONDS``) it is missing from the «read also» of other stories, never
 shown too early.
 """
 
@@ -130,13 +130,12 @@ class StoryParts:
 
 # How long a part is kept at most: no write announces a scheduled story going public, so it may be
 # missing from other stories' «read also» this long (the versions retire parts on every write).
-PARTS_SECONDS = 600
 
 
 def parts_are_kept() -> bool:
-    # Version tokens are bumped on writes only while the page cache is on (articles/changes/pages.py):
-    # without bumps a kept part could outlive its data.
-    return settings.PAGE_CACHE_SECONDS > 0
+    # Version tokens are bumped on every write whether whole pages are cached or not
+    # (articles/changes/pages.py), so parts can be kept with the page cache off too.
+    return settings.STORY_PARTS_SECONDS > 0
 
 
 def _store():
@@ -240,5 +239,5 @@ def rendered_parts(article: Article, request, kept: KeptParts | None = None) -> 
     if read_also is None:
         read_also = fresh["read_also"] = _render_read_also(article, request)
     if keys and fresh:
-        _store().set_many({keys[name]: value for name, value in fresh.items()}, PARTS_SECONDS)
+        _store().set_many({keys[name]: value for name, value in fresh.items()}, settings.STORY_PARTS_SECONDS)
     return _parts(story, read_also, is_public=article.is_public)

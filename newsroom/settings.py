@@ -374,15 +374,16 @@ if os.environ.get("REDIS_URL"):
 # Cache-Control a CDN sees. PAGE_CACHE_SECONDS=0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# A story page's rendered parts (article, head, «read also») are kept this long under the same
+# dependency versions, whole pages cached or not (articles/storypage.py). 0 keeps none.
+STORY_PARTS_SECONDS = int(os.environ.get("DJANGO_STORY_PARTS_SECONDS", "600"))
 PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 PUBLIC_S_MAXAGE = int(os.environ.get("DJANGO_PUBLIC_S_MAXAGE", "300"))
 PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "600"))
 # A CDN's copies are purged when a change reaches them (articles/changes/cdn.py): a backend class
 # with purge(paths), or nothing. With DJANGO_CDN_PURGE_URL, PURGE requests go to that base address.
 CDN_PURGE_BACKEND = os.environ.get("DJANGO_CDN_PURGE_BACKEND", "")
-CDN_PURGE_OPTIONS = (
-    {"base_url": os.environ["DJANGO_CDN_PURGE_URL"]} if os.environ.get("DJANGO_CDN_PURGE_URL") else {}
-)
+CDN_PURGE_OPTIONS = {"base_url": os.environ["DJANGO_CDN_PURGE_URL"]} if os.environ.get("DJANGO_CDN_PURGE_URL") else {}
 
 SITE_NAME = _("Sahifa")
 ARTICLES_PER_PAGE = int(os.environ.get("DJANGO_ARTICLES_PER_PAGE", "12"))

@@ -37,6 +37,7 @@ def _private_cache(settings):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
     }
     settings.PAGE_CACHE_SECONDS = 0
+    settings.STORY_PARTS_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

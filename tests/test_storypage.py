@@ -109,8 +109,8 @@ def test_read_also_is_in_the_readers_language():
 
 @pytest.fixture
 def kept(settings):
-    """Parts are kept while the page cache is on: its writes bump the versions they are keyed by."""
-    settings.PAGE_CACHE_SECONDS = 600
+    """Parts are kept, whole pages cached or not: every write bumps the versions they are keyed by."""
+    settings.STORY_PARTS_SECONDS = 600
 
 
 def read(client, url) -> str:
@@ -149,7 +149,7 @@ def test_a_kept_story_page_is_the_page_rendered_from_the_story(client, dressed, 
     first = read(client, story.get_absolute_url())
 
     assert read(client, story.get_absolute_url()) == first
-    settings.PAGE_CACHE_SECONDS = 0  # nothing kept: every part rendered from the database
+    settings.STORY_PARTS_SECONDS = 0  # nothing kept: every part rendered from the database
     assert read(client, story.get_absolute_url()) == first
 
 
@@ -274,8 +274,8 @@ def test_parts_are_kept_per_language_and_per_host(client, kept):
     assert '<link rel="canonical" href="http://testserver/' in arabic
 
 
-def test_parts_are_not_kept_while_the_page_cache_is_off(client, settings):
-    settings.PAGE_CACHE_SECONDS = 0
+def test_parts_are_not_kept_when_keeping_them_is_off(client, settings):
+    settings.STORY_PARTS_SECONDS = 0
     story = make_article(tags=["النفط"])
     read(client, story.get_absolute_url())
 
@@ -290,3 +290,16 @@ def test_a_staff_preview_of_a_draft_is_never_kept(staff_client, kept):
     assert page.status_code == 200 and "مسودة لم تنشر" in page.content.decode()
     assert 'class="draft-banner"' in page.content.decode()
     assert kept_page(draft) is None
+
+
+def test_parts_are_kept_and_follow_changes_with_whole_pages_off(client, settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_SECONDS, settings.STORY_PARTS_SECONDS = 0, 600
+    story = make_article(headline="أسعار النفط ترتفع", tags=["النفط"])
+    read(client, story.get_absolute_url())
+    assert kept_page(story) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.headline_ar = "أسعار النفط تنخفض"
+        services.article_save(article=story)
+
+    assert "أسعار النفط تنخفض" in read(client, story.get_absolute_url())

@@ -37,7 +37,9 @@ def stories_keys(before: Iterable[StoryPlaces], story_ids: Iterable[int]) -> set
 
 
 def _enabled() -> bool:
-    return settings.PAGE_CACHE_SECONDS > 0
+    # The versions also key the story page's kept parts (articles/storypage.py), which are kept
+    # with whole pages off: they follow every change whenever either is on.
+    return settings.PAGE_CACHE_SECONDS > 0 or settings.STORY_PARTS_SECONDS > 0
 
 
 @receiver(stories_changed, dispatch_uid="pages.stories")

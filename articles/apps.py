@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from .converters import UnicodeSlugConverter
+        from .stories.converters import UnicodeSlugConverter
 
         register_converter(UnicodeSlugConverter, "uslug")
         self.register_history()
@@ -46,4 +46,4 @@ class ArticlesConfig(AppConfig):
 
 
 class NewsroomAdminConfig(AdminConfig):
-    default_site = "articles.admin_site.NewsroomAdminSite"
+    default_site = "articles.desk.admin_site.NewsroomAdminSite"

@@ -20,8 +20,9 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from . import services
 from .models import Agency, Author, Section
+from .photos import services as photo_services
+from .stories import services
 
 DEMO_ACCOUNTS = (
     # username, password, group, is_superuser
@@ -376,7 +377,7 @@ def load_demo(*, now=None) -> int:
         translations = {}
         if story.english:
             translations = {"en": {"caption": story.english["caption"], "alt_text": story.english["alt"]}}
-        photo = services.image_create(
+        photo = photo_services.image_create(
             file=ContentFile(draw_photo(index), name="demo.jpg"),
             alt_text=story.photo_alt,
             caption=story.photo_caption,

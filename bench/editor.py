@@ -34,8 +34,8 @@ def main() -> None:
     from django.core.exceptions import ValidationError
     from django.db import OperationalError
 
-    from articles import services
     from articles.models import Article, Section
+    from articles.stories import services
 
     editor = get_user_model().objects.get(username="editor")
     section = Section.objects.order_by("pk").first()

@@ -242,7 +242,7 @@ def drill_busy(connections: int) -> None:
         paths = list(pick_urls(env).values())
         draft = shell(
             env,
-            "from articles import services;from articles.models import Section;"
+            "from articles.stories import services;from articles.models import Section;"
             "a=services.article_create(headline='خبر ينتظر النشر في تمرين القفل',section=Section.objects.first());"
             "print(a.pk)",
         )
@@ -280,7 +280,7 @@ def drill_busy(connections: int) -> None:
             # A lock longer than the timeout: a clear page, nothing saved.
             shell(
                 env,
-                f"from articles import services;from articles.models import Article;"
+                f"from articles.stories import services;from articles.models import Article;"
                 f"services.article_unpublish(article=Article.objects.get(pk={draft}))",
             )
             token = Admin.token(admin.get(changelist)[1])

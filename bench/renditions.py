@@ -3,7 +3,7 @@
     .venv/bin/python bench/renditions.py [PATH_TO_JPEG] [--repeat N]
 
 Baseline: Image.open + resize to 1280 px + JPEG save (what a naive thumbnailer does).
-Ours: articles.images (draft decoding, EXIF orientation, pixel-only re-encode) for the
+Ours: articles.photos.images (draft decoding, EXIF orientation, pixel-only re-encode) for the
 same single 1280 px JPEG, and for the whole allow-listed set a photo gets at upload.
 Prints medians and ratios; nothing here asserts a time.
 """
@@ -28,8 +28,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from articles import images  # noqa: E402
 from articles.models import RENDITION_RATIOS, RENDITION_WIDTHS  # noqa: E402
+from articles.photos import images  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "samples" / "images" / "good" / "large_24mp.jpg"
 
@@ -89,9 +89,9 @@ def main() -> None:
     files = ours_full_set(data)
     print(f"source: {source} ({size}, {len(data) / 1e6:.1f} MB), median of {args.repeat} runs")
     print(f"plain Pillow open+resize+save, 1280 px JPEG : {baseline * 1000:8.1f} ms")
-    print(f"articles.images, 1280 px JPEG               : {single * 1000:8.1f} ms  ({baseline / single:.1f}× faster)")
+    print(f"articles.photos.images, 1280 px JPEG : {single * 1000:8.1f} ms  ({baseline / single:.1f}× faster)")
     print(
-        f"articles.images, full upload set ({files} files, {'+'.join(settings.IMAGE_RENDITION_FORMATS)}): "
+        f"articles.photos.images, full upload set ({files} files, {'+'.join(settings.IMAGE_RENDITION_FORMATS)}): "
         f"{full * 1000:8.1f} ms  ({full / baseline:.2f}× one plain resize)"
     )
 

@@ -68,8 +68,8 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Fresh cached reader pages, whole, before anything below runs (articles/pagecache.py).
-    "articles.pagecache.PageCacheMiddleware",
+    # Fresh cached reader pages, whole, before anything below runs (articles/site/pagecache.py).
+    "articles.site.pagecache.PageCacheMiddleware",
     # django-csp, with inline styles allowed in the admin only (its rich-text editor).
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # TRACE refused, Permissions-Policy, nonces on the admin's import map.
@@ -123,8 +123,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "articles.jinja.environment",
-            "context_processors": ["articles.context_processors.navigation"],
+            "environment": "articles.site.jinja.environment",
+            "context_processors": ["articles.site.context_processors.navigation"],
         },
     },
     {
@@ -138,7 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "articles.context_processors.navigation",
+                "articles.site.context_processors.navigation",
             ],
         },
     },
@@ -199,8 +199,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar",)
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Tags: the Arabic comma separates tags like ",", and slugs keep Arabic letters.
-TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
+TAGGIT_TAGS_FROM_STRING = "articles.stories.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.stories.tags.edit_string_for_tags"
 TAGGIT_CASE_INSENSITIVE = True
 
 STATIC_URL = "static/"
@@ -209,7 +209,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # A separate media domain in production (https://media.example/): no cookies reach it and
 # nothing served there can read the site's. See docs/deploy.md.
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
-# One machine without a media server: the app serves renditions itself (articles/mediafiles.py).
+# One machine without a media server: the app serves renditions itself (articles/photos/mediafiles.py).
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA")
 MEDIA_MAX_AGE = int(os.environ.get("DJANGO_MEDIA_MAX_AGE", str(30 * 24 * 60 * 60)))
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -340,7 +340,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The photo desk's limits (see articles/images.py).
+# The photo desk's limits (see articles/photos/images.py).
 IMAGE_MAX_MEGAPIXELS = float(os.environ.get("DJANGO_IMAGE_MAX_MEGAPIXELS", "40"))
 IMAGE_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMAGE_MAX_UPLOAD_MB", "25"))
 # Rendition formats in <picture> order; the last one is the <img> fallback. Add "avif" first
@@ -370,12 +370,12 @@ if os.environ.get("REDIS_URL"):
         # Sessions read from Redis and written through to the database, so they outlive it.
         SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Reader pages: whole-page cache for anonymous readers (articles/pagecache.py) and the
+# Reader pages: whole-page cache for anonymous readers (articles/site/pagecache.py) and the
 # Cache-Control a CDN sees. PAGE_CACHE_SECONDS=0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # A story page's rendered parts (article, head, «read also») are kept this long under the same
-# dependency versions, whole pages cached or not (articles/storypage.py). 0 keeps none.
+# dependency versions, whole pages cached or not (articles/site/storypage.py). 0 keeps none.
 STORY_PARTS_SECONDS = int(os.environ.get("DJANGO_STORY_PARTS_SECONDS", "600"))
 PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 PUBLIC_S_MAXAGE = int(os.environ.get("DJANGO_PUBLIC_S_MAXAGE", "300"))

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles import mediafiles, sitemaps
-from articles import views as article_views
+from articles.photos import mediafiles
+from articles.site import sitemaps
+from articles.site import views as article_views
 
 from . import health
 
@@ -30,7 +31,7 @@ urlpatterns = [
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
     prefix_default_language=False,
 )
 
@@ -40,5 +41,5 @@ if (settings.DEBUG or settings.SERVE_MEDIA) and settings.MEDIA_STORAGE == "files
     media_prefix = urlsplit(settings.MEDIA_URL).path.strip("/")
     urlpatterns += [path(f"{media_prefix}/<path:path>", mediafiles.serve_media, name="media")]
 
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "articles.site.views.page_not_found"
+handler500 = "articles.site.views.server_error"

@@ -9,8 +9,9 @@ from xml.sax.saxutils import escape
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 
-from articles import services
 from articles.models import Agency, Author, Placement, Section
+from articles.photos import services as photo_services
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 
@@ -63,7 +64,7 @@ def make_image(
     """A credited photo with alt text (what a story needs to be published); ``credit=None`` for none."""
     if credit is _AGENCY:
         credit = make_agency()
-    return services.image_create(
+    return photo_services.image_create(
         file=jpeg_upload(name, width, height),
         alt_text=alt_text,
         caption=caption,

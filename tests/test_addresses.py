@@ -4,7 +4,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from articles.addresses import slug_url
+from articles.stories.addresses import slug_url
 
 NAMES = [f"articles:{kind}-detail" for kind in ("article", "section", "tag", "source", "author")]
 SLUGS = ["الكرملين", "economy", "أسعار-النفط-2026", "مصر_اليوم", "a-b-c", "ليبيا-١٢"]

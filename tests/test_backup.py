@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from articles import backup
+from articles.desk import backup
 from tests.factories import make_agency, make_article, make_image
 
 PROJECT = Path(__file__).resolve().parent.parent

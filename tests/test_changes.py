@@ -30,12 +30,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from articles import pagecache, services
 from articles.changes import pages, search_documents
 from articles.changes.events import story_places
-from articles.context_processors import nav_cache_key
 from articles.models import Article, Image, Section, Tag, TaggedArticle
-from articles.views import public_articles
+from articles.photos import services as photo_services
+from articles.site import pagecache
+from articles.site.context_processors import nav_cache_key
+from articles.site.views import public_articles
+from articles.stories import services
 
 from .factories import jpeg_bytes, make_agency, make_article, make_author, make_image, make_section
 from .test_admin import admin_url, form_data
@@ -212,8 +214,8 @@ def bulk_update(w, client, tmp_path):
 
 def photo_replaced(w, client, tmp_path):
     data = jpeg_bytes(120, 90, color=(200, 40, 40))
-    _bytes, inspected = services.image_inspect(file=ContentFile(data, name="new.jpg"))
-    services.image_store(image=Image.objects.get(pk=w.photo.pk), data=data, inspected=inspected)
+    _bytes, inspected = photo_services.image_inspect(file=ContentFile(data, name="new.jpg"))
+    photo_services.image_store(image=Image.objects.get(pk=w.photo.pk), data=data, inspected=inspected)
     return Expect(stories=[w.story.pk])
 
 
@@ -381,7 +383,7 @@ def test_every_write_path_keeps_every_derived_copy_in_step(
 
 
 def search_found(query: str) -> list[int]:
-    from articles import search
+    from articles.search import fulltext as search
 
     return [story.pk for story in search.search_articles(public_articles(), query, "ar")]
 

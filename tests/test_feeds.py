@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from articles import services
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_image, make_rich_articles, make_section

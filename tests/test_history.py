@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import history, services
 from articles.models import Article, Byline, CitedSource, Correction, Placement, Tag, TaggedArticle
+from articles.stories import history, services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_image, make_section

@@ -19,9 +19,11 @@ from django.utils.translation import gettext
 from PIL import Image as PILImage
 from PIL import IptcImagePlugin
 
-from articles import images, services
+from articles.desk.progress import progress
 from articles.models import RENDITION_WIDTHS, Agency, AgencyAlias, Article, CreditSuggestion, Image
-from articles.progress import progress
+from articles.photos import images
+from articles.photos import services as photo_services
+from articles.stories import services
 
 from .factories import (
     data_files,
@@ -108,7 +110,7 @@ class TestRefusedUploads:
     @pytest.mark.parametrize("name", HOSTILE_FILES)
     def test_hostile_file_is_refused_with_a_message_and_leaves_nothing(self, name, settings):
         with pytest.raises(ValidationError) as refused:
-            services.image_create(file=sample_upload(f"hostile/{name}"), alt_text="صورة", credit=make_agency())
+            photo_services.image_create(file=sample_upload(f"hostile/{name}"), alt_text="صورة", credit=make_agency())
 
         assert isinstance(refused.value, images.ImageRejected)
         assert refused.value.code in REFUSAL_CODES.get(name, {refused.value.code})
@@ -120,13 +122,13 @@ class TestRefusedUploads:
 
     def test_bomb_message_names_its_dimensions_in_arabic(self):
         with translation.override("ar"), pytest.raises(images.ImageRejected) as refused:
-            services.image_create(file=sample_upload("hostile/bomb_30000x30000.png"))
+            photo_services.image_create(file=sample_upload("hostile/bomb_30000x30000.png"))
 
         assert "الصورة كبيرة جداً: 30000×30000 بكسل" in refused.value.messages[0]
 
     def test_bomb_message_names_its_dimensions_in_english(self):
         with translation.override("en"), pytest.raises(images.ImageRejected) as refused:
-            services.image_create(file=sample_upload("hostile/bomb_30000x30000.png"))
+            photo_services.image_create(file=sample_upload("hostile/bomb_30000x30000.png"))
 
         assert "30000×30000" in refused.value.messages[0]
 
@@ -134,7 +136,7 @@ class TestRefusedUploads:
         settings.IMAGE_MAX_MEGAPIXELS = 0.01  # 10,000 pixels
 
         with pytest.raises(images.ImageRejected) as refused:
-            services.image_create(file=jpeg_upload(width=200, height=100))
+            photo_services.image_create(file=jpeg_upload(width=200, height=100))
 
         assert refused.value.code == "pixels"
         assert "200×100" in refused.value.messages[0]
@@ -147,10 +149,10 @@ class TestRefusedUploads:
         frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:])
 
         with pytest.raises(images.ImageRejected) as refused:
-            services.image_create(file=ContentFile(buffer.getvalue(), name="animated.png"))
+            photo_services.image_create(file=ContentFile(buffer.getvalue(), name="animated.png"))
 
         assert refused.value.code == "pixels"
-        assert services.image_create(file=jpeg_upload(width=64, height=64)).width == 64
+        assert photo_services.image_create(file=jpeg_upload(width=64, height=64)).width == 64
 
     def test_file_size_limit_is_configurable(self, settings):
         settings.IMAGE_MAX_UPLOAD_MB = 0.001  # about a kilobyte
@@ -159,7 +161,7 @@ class TestRefusedUploads:
         noise.save(buffer, "JPEG", quality=95)
 
         with pytest.raises(images.ImageRejected) as refused:
-            services.image_create(file=ContentFile(buffer.getvalue(), name="noise.jpg"))
+            photo_services.image_create(file=ContentFile(buffer.getvalue(), name="noise.jpg"))
 
         assert refused.value.code == "file_size"
         assert not Image.objects.exists()
@@ -174,7 +176,7 @@ class TestAcceptedUploads:
     def test_good_file_is_accepted_keeps_its_credit_and_renders(self, name, settings, few_renditions):
         reuters = make_agency(name="رويترز", name_en="Reuters")
 
-        photo = services.image_create(file=sample_upload(f"good/{name}"))
+        photo = photo_services.image_create(file=sample_upload(f"good/{name}"))
 
         photo = Image.objects.get(pk=photo.pk)
         assert photo.width > 0 and photo.height > 0
@@ -195,8 +197,8 @@ class TestAcceptedUploads:
         assert Agency.objects.get() == reuters
 
     def test_stored_names_are_generated_and_unique(self):
-        first = services.image_create(file=jpeg_upload("photo.jpg"))
-        second = services.image_create(file=jpeg_upload("photo.jpg"))
+        first = photo_services.image_create(file=jpeg_upload("photo.jpg"))
+        second = photo_services.image_create(file=jpeg_upload("photo.jpg"))
 
         assert first.file.name != second.file.name
         for photo in (first, second):
@@ -205,7 +207,7 @@ class TestAcceptedUploads:
     def test_stored_name_extension_follows_the_content_not_the_uploaders_name(self):
         upload = ContentFile((GOOD / "photo.webp").read_bytes(), name="\u202eharmless.jpg.exe")
 
-        photo = services.image_create(file=upload)
+        photo = photo_services.image_create(file=upload)
 
         assert photo.file.name.endswith(".webp")
         assert "harmless" not in photo.file.name and "\u202e" not in photo.file.name
@@ -289,7 +291,7 @@ class TestMetadata:
     def test_iptc_fills_the_empty_fields(self, few_renditions):
         afp = make_agency(name="فرانس برس", name_en="AFP")
 
-        photo = services.image_create(file=sample_upload("good/afp_beirut.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/afp_beirut.jpg"))
 
         assert photo.caption_ar == "متطوعون يزيلون الركام من شارع في بيروت بعد الانفجار"
         assert photo.credit == afp
@@ -299,7 +301,7 @@ class TestMetadata:
     def test_xmp_fills_the_empty_fields_including_alt_text(self, few_renditions):
         anadolu = make_agency(name="الأناضول", name_en="Anadolu Agency")
 
-        photo = services.image_create(file=sample_upload("good/anadolu_xmp_only.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/anadolu_xmp_only.jpg"))
 
         assert photo.caption_ar == "Palestinians inspect the rubble of a building in Gaza City"
         assert photo.alt_text_ar == "Rubble of a collapsed building with people standing on it"
@@ -311,7 +313,7 @@ class TestMetadata:
         reuters = make_agency(name="رويترز", name_en="Reuters")
         make_agency(name="فرانس برس", name_en="AFP")
 
-        photo = services.image_create(
+        photo = photo_services.image_create(
             file=sample_upload("good/afp_beirut.jpg"),
             caption="تعليق كتبه المحرر",
             photographer="مصور الجريدة",
@@ -333,7 +335,7 @@ class TestMetadata:
         upload = jpeg_with_xmp(xmp=hostile_xmp)
 
         with pytest.raises(images.ImageRejected):
-            services.image_create(file=upload)
+            photo_services.image_create(file=upload)
 
         # Behind the upload check, the XMP parser itself refuses DTDs and entities.
         upload.seek(0)
@@ -350,7 +352,7 @@ class TestCreditsAndAgencies:
 
     @pytest.mark.parametrize("credit", ["Reuters", "REUTERS", "رويترز", " reuters "])
     def test_credit_line_maps_to_its_agency_whatever_the_case_or_script(self, reuters, credit):
-        photo = services.image_create(file=jpeg_with_xmp(credit=credit))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit=credit))
 
         assert photo.credit == reuters
         assert photo.credit_suggestion is None
@@ -359,18 +361,18 @@ class TestCreditsAndAgencies:
 
     @pytest.mark.parametrize("written", ["وكالة رويترز للأنباء", "وكاله رويـترز للانباء", "وَكالة رويترز للأنباء"])
     def test_an_alias_maps_its_variants_to_the_agency(self, reuters, written):
-        services.agency_add_alias(agency=reuters, name="وكالة رويترز للأنباء")
+        photo_services.agency_add_alias(agency=reuters, name="وكالة رويترز للأنباء")
 
-        photo = services.image_create(file=jpeg_with_xmp(credit=written))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit=written))
 
         assert photo.credit == reuters
-        assert services.agency_for_credit(written) == reuters
+        assert photo_services.agency_for_credit(written) == reuters
 
     def test_an_alias_cannot_belong_to_two_agencies(self, reuters):
-        services.agency_add_alias(agency=reuters, name="Thomson Reuters")
+        photo_services.agency_add_alias(agency=reuters, name="Thomson Reuters")
 
         with pytest.raises(ValidationError):
-            services.agency_add_alias(agency=make_agency(name="فرانس برس", name_en="AFP"), name="THOMSON REUTERS")
+            photo_services.agency_add_alias(agency=make_agency(name="فرانس برس", name_en="AFP"), name="THOMSON REUTERS")
 
         assert list(AgencyAlias.objects.values_list("agency", flat=True)) == [reuters.pk]
 
@@ -382,10 +384,10 @@ class TestCreditsAndAgencies:
         response = staff_client.post(url, data)
 
         assert response.status_code == 302
-        assert services.agency_for_credit("وكاله رويترز") == reuters
+        assert photo_services.agency_for_credit("وكاله رويترز") == reuters
 
     def test_unknown_credit_becomes_a_pending_suggestion_not_an_agency(self, reuters, few_renditions):
-        photo = services.image_create(file=sample_upload("good/cmyk.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/cmyk.jpg"))
 
         suggestion = CreditSuggestion.objects.get()
         assert (suggestion.text, suggestion.status) == ("EPA-EFE", CreditSuggestion.Status.PENDING)
@@ -393,16 +395,16 @@ class TestCreditsAndAgencies:
         assert list(Agency.objects.all()) == [reuters]
 
     def test_photos_with_the_same_unknown_credit_share_one_suggestion(self):
-        first = services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
-        second = services.image_create(file=jpeg_with_xmp(credit="epa-efe"))
+        first = photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
+        second = photo_services.image_create(file=jpeg_with_xmp(credit="epa-efe"))
 
         assert first.credit_suggestion == second.credit_suggestion == CreditSuggestion.objects.get()
 
     def test_accepting_a_suggestion_for_an_existing_agency_adds_an_alias_and_credits_the_photos(self):
         epa = make_agency(name="الوكالة الأوروبية للصور", name_en="European Pressphoto Agency")
-        photos = [services.image_create(file=jpeg_with_xmp(credit="EPA-EFE")) for _ in range(2)]
+        photos = [photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE")) for _ in range(2)]
 
-        services.credit_suggestion_accept(suggestion=CreditSuggestion.objects.get(), agency=epa)
+        photo_services.credit_suggestion_accept(suggestion=CreditSuggestion.objects.get(), agency=epa)
 
         assert {photo.credit for photo in Image.objects.filter(pk__in=[p.pk for p in photos])} == {epa}
         assert not Image.objects.filter(credit_suggestion__isnull=False).exists()
@@ -410,21 +412,21 @@ class TestCreditsAndAgencies:
         suggestion = CreditSuggestion.objects.get()
         assert (suggestion.status, suggestion.agency) == (CreditSuggestion.Status.ACCEPTED, epa)
         # The next photo with that credit is credited straight away.
-        assert services.image_create(file=jpeg_with_xmp(credit="EPA-EFE")).credit == epa
+        assert photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE")).credit == epa
 
     def test_accepting_a_suggestion_as_a_new_agency_credits_the_photos(self):
-        photo = services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
 
-        agency = services.credit_suggestion_accept(suggestion=CreditSuggestion.objects.get())
+        agency = photo_services.credit_suggestion_accept(suggestion=CreditSuggestion.objects.get())
 
         assert (agency.name_ar, agency.name_en) == ("EPA-EFE", "EPA-EFE")
         photo.refresh_from_db()
         assert photo.credit == agency and photo.credit_suggestion is None
 
     def test_dismissing_a_suggestion_leaves_the_photo_uncredited(self):
-        photo = services.image_create(file=jpeg_with_xmp(credit="صفحة فيسبوك"))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit="صفحة فيسبوك"))
 
-        services.credit_suggestion_dismiss(suggestion=photo.credit_suggestion)
+        photo_services.credit_suggestion_dismiss(suggestion=photo.credit_suggestion)
 
         photo.refresh_from_db()
         assert photo.credit is None
@@ -433,7 +435,7 @@ class TestCreditsAndAgencies:
 
     def test_editor_maps_a_suggestion_to_an_agency_in_the_admin(self, staff_client):
         epa = make_agency(name="الوكالة الأوروبية للصور", name_en="EPA")
-        photo = services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
         url = admin_url("creditsuggestion_change", photo.credit_suggestion.pk)
 
         response = staff_client.post(url, {"agency": epa.pk, "_save": "1"})
@@ -441,10 +443,10 @@ class TestCreditsAndAgencies:
         assert response.status_code == 302
         photo.refresh_from_db()
         assert photo.credit == epa
-        assert services.agency_for_credit("EPA-EFE") == epa
+        assert photo_services.agency_for_credit("EPA-EFE") == epa
 
     def test_editor_accepts_suggestions_as_new_agencies_in_the_admin(self, staff_client):
-        photo = services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
+        photo = photo_services.image_create(file=jpeg_with_xmp(credit="EPA-EFE"))
 
         response = staff_client.post(
             admin_url("creditsuggestion_changelist"),
@@ -471,7 +473,7 @@ class TestPrivacy:
         with PILImage.open(GOOD / name) as original:
             assert 0x8825 in original.getexif(), "the sample should carry GPS, or this test proves nothing"
 
-        photo = services.image_create(file=sample_upload(f"good/{name}"))
+        photo = photo_services.image_create(file=sample_upload(f"good/{name}"))
 
         renditions = renditions_on_disk(photo, settings)
         assert len(renditions) >= 8
@@ -479,7 +481,7 @@ class TestPrivacy:
             _no_metadata(path)
 
     def test_the_original_is_never_served(self, client, settings, few_renditions):
-        photo = services.image_create(
+        photo = photo_services.image_create(
             file=sample_upload("good/afp_beirut.jpg"), alt_text="متطوعون وركام", credit=make_agency()
         )
         story = make_article(lead_image=photo, sources=[photo.credit])
@@ -502,7 +504,7 @@ class TestPrivacy:
         assert all(path.read_bytes() != original for path in stored_files(settings.MEDIA_ROOT))
 
     def test_exif_orientation_is_applied_and_dimensions_swapped(self, settings):
-        photo = services.image_create(file=sample_upload("good/rotated_exif6.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/rotated_exif6.jpg"))
 
         assert (photo.width, photo.height) == (1200, 1600)
         full = [path for path in renditions_on_disk(photo, settings) if path.name.startswith("full-")]
@@ -514,7 +516,7 @@ class TestPrivacy:
                 assert (width, height) == photo.rendition_size("full", int(RENDITION_FILE.match(path.name)["width"]))
 
     def test_cmyk_is_converted_to_rgb(self, settings):
-        photo = services.image_create(file=sample_upload("good/cmyk.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/cmyk.jpg"))
 
         renditions = renditions_on_disk(photo, settings)
         assert {path.suffix for path in renditions} >= {".jpg", ".webp"}
@@ -525,7 +527,7 @@ class TestPrivacy:
     @pytest.mark.parametrize("is_anonymous", [False, True])
     def test_anonymous_photographers_name_appears_nowhere_public(self, client, is_anonymous):
         photographer = "سلمى الخطيب"
-        photo = services.image_create(
+        photo = photo_services.image_create(
             file=jpeg_upload(),
             alt_text="متظاهرون في ساحة",
             credit=make_agency(),
@@ -555,7 +557,7 @@ class TestPrivacy:
 
 class TestRenditions:
     def test_only_allow_listed_widths_never_wider_than_the_original(self, settings):
-        photo = services.image_create(file=sample_upload("good/small_400x300.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/small_400x300.jpg"))
 
         widths = widths_on_disk(photo, settings)
         assert widths == {"full": {320, 400}, "card": {320, 400}}
@@ -565,7 +567,7 @@ class TestRenditions:
             assert found <= ALLOWED_WIDTHS[kind] | {photo.width}
 
     def test_a_camera_size_photo_gets_exactly_the_allow_list(self, settings):
-        photo = services.image_create(file=sample_upload("good/afp_beirut.jpg"))
+        photo = photo_services.image_create(file=sample_upload("good/afp_beirut.jpg"))
 
         assert widths_on_disk(photo, settings) == ALLOWED_WIDTHS
         for path in renditions_on_disk(photo, settings):
@@ -573,7 +575,7 @@ class TestRenditions:
                 assert rendition.width == int(RENDITION_FILE.match(path.name)["width"])
 
     def test_names_are_deterministic_and_generation_is_idempotent(self, settings):
-        photo = services.image_create(file=jpeg_upload(width=700, height=500))
+        photo = photo_services.image_create(file=jpeg_upload(width=700, height=500))
         expected = {
             photo.rendition_name(kind, width, fmt)
             for kind in RENDITION_WIDTHS
@@ -585,8 +587,8 @@ class TestRenditions:
         assert on_disk == expected
         for name in on_disk:
             assert re.fullmatch(rf"renditions/{photo.pk}/{photo.rendition_key}/(full|card)-\d+\.(jpg|webp|avif)", name)
-        assert services.image_generate_renditions(image=photo) == 0
-        assert services.image_generate_renditions(image=photo, force=True) == len(expected)
+        assert photo_services.image_generate_renditions(image=photo) == 0
+        assert photo_services.image_generate_renditions(image=photo, force=True) == len(expected)
         assert {str(p.relative_to(settings.MEDIA_ROOT)) for p in renditions_on_disk(photo, settings)} == expected
 
     def test_moving_the_focal_point_makes_new_card_crops_under_a_new_key(
@@ -597,15 +599,15 @@ class TestRenditions:
         canvas.paste((255, 0, 0), (0, 0, 300, 300))
         buffer = io.BytesIO()
         canvas.save(buffer, "JPEG", quality=90)
-        photo = services.image_create(file=ContentFile(buffer.getvalue(), name="wide.jpg"))
+        photo = photo_services.image_create(file=ContentFile(buffer.getvalue(), name="wide.jpg"))
         photo.focal_x = 0.0
         with django_capture_on_commit_callbacks(execute=True):
-            services.image_update(image=photo)
+            photo_services.image_update(image=photo)
         left_key = photo.rendition_key
 
         photo.focal_x = 1.0
         with django_capture_on_commit_callbacks(execute=True):
-            services.image_update(image=photo)
+            photo_services.image_update(image=photo)
 
         assert photo.rendition_key != left_key
         assert not (settings.MEDIA_ROOT / "renditions" / str(photo.pk) / left_key).exists() or not stored_files(
@@ -616,7 +618,7 @@ class TestRenditions:
         assert blue > 200 and red < 60
         photo.focal_x = 0.0
         with django_capture_on_commit_callbacks(execute=True):
-            services.image_update(image=photo)
+            photo_services.image_update(image=photo)
         assert photo.rendition_key == left_key, "the same focal point gives the same names"
         with PILImage.open(settings.MEDIA_ROOT / photo.rendition_name("card", 320, "jpeg")) as card:
             red, _green, blue = card.convert("RGB").getpixel((card.width // 2, card.height // 2))
@@ -892,7 +894,7 @@ class TestCreditsManagement:
         assert response.status_code == 200
         assert Image.objects.filter(pk=photo.pk).exists()
         with pytest.raises(ValidationError) as refused:
-            services.image_delete(image=photo)
+            photo_services.image_delete(image=photo)
         assert story.headline_ar in " ".join(refused.value.messages)
 
 

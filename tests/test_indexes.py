@@ -1,6 +1,6 @@
 """Every list the reader pages serve is read from an index, on SQLite and on PostgreSQL.
 
-The plans asserted here are the queries articles.pagination.BoundedPaginator runs: the keys of
+The plans asserted here are the queries articles.site.pagination.BoundedPaginator runs: the keys of
 the first MAX_LIST_PAGES pages in the list's order, then one page's rows by key. SQLite has no
 statistics, so its plan on this small test database is the plan it uses at 100,000 stories.
 """
@@ -9,11 +9,12 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from articles import search, services
-from articles.feeds import TagFeed
 from articles.models import Article, SearchDocument, Tag
-from articles.pagination import BoundedPaginator
-from articles.views import TagDetailView, public_articles
+from articles.search import fulltext as search
+from articles.site.feeds import TagFeed
+from articles.site.pagination import BoundedPaginator
+from articles.site.views import TagDetailView, public_articles
+from articles.stories import services
 
 from .factories import make_agency, make_article, make_author
 

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
 
-from articles import services
 from articles.models import Image
+from articles.photos import services as photo_services
 from newsroom import storage
 from tests.factories import jpeg_bytes, jpeg_upload
 
@@ -65,7 +65,7 @@ def test_a_failed_write_leaves_no_file_at_all(settings, full_disk):
 @pytest.mark.django_db
 def test_disk_full_during_an_upload_leaves_no_row_and_no_file(settings, full_disk):
     with pytest.raises(OSError):
-        services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+        photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
 
     assert not Image.objects.exists()
     assert _files(settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT) == []
@@ -84,7 +84,7 @@ def test_disk_full_while_writing_renditions_leaves_no_row_and_no_file(settings, 
     monkeypatch.setattr(storage, "_write", fail_on_third_file)
 
     with pytest.raises(OSError):
-        services.image_create(file=jpeg_upload("photo.jpg", width=900, height=600), alt_text="ميناء")
+        photo_services.image_create(file=jpeg_upload("photo.jpg", width=900, height=600), alt_text="ميناء")
 
     assert not Image.objects.exists()
     assert _files(settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT) == []
@@ -99,7 +99,7 @@ KILLED_UPLOAD = textwrap.dedent(
     django.setup()
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
-    from articles import services
+    from articles.photos import services as photo_services
     from newsroom import storage
     from tests.factories import jpeg_upload
 
@@ -116,7 +116,7 @@ KILLED_UPLOAD = textwrap.dedent(
         real_write(handle, chunk[len(chunk) // 2 :])
 
     storage._write = slow_write
-    services.image_create(file=jpeg_upload("photo.jpg", width=900, height=600), alt_text="ميناء")
+    photo_services.image_create(file=jpeg_upload("photo.jpg", width=900, height=600), alt_text="ميناء")
     """
 )
 
@@ -194,7 +194,7 @@ def test_worker_killed_mid_upload_leaves_no_row_and_media_check_cleans_up(tmp_pa
 
 @pytest.mark.django_db
 def test_media_check_lists_orphans_and_partials_and_removes_them(settings):
-    photo = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    photo = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
     kept = _files(settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
     orphan = Path(settings.PRIVATE_MEDIA_ROOT) / "originals/2024/12/orphan.jpg"
     orphan.parent.mkdir(parents=True, exist_ok=True)
@@ -241,7 +241,7 @@ def test_media_check_leaves_young_files_alone(settings):
 
 @pytest.mark.django_db
 def test_media_check_reports_a_photo_whose_original_is_missing(settings):
-    photo = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    photo = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
     Path(photo.file.path).unlink()
 
     err = StringIO()
@@ -254,7 +254,7 @@ def test_media_check_reports_a_photo_whose_original_is_missing(settings):
 
 @pytest.mark.django_db
 def test_media_check_verify_finds_an_original_that_does_not_decode(settings):
-    photo = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    photo = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
     Path(photo.file.path).write_bytes(jpeg_bytes(400, 300)[:200])
 
     err = StringIO()
@@ -286,7 +286,7 @@ def served_media(settings):
 
 @pytest.mark.django_db
 def test_renditions_are_served_as_images_without_cookies(client, settings, served_media):
-    photo = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    photo = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
 
     for fmt, content_type in (("webp", "image/webp"), ("jpeg", "image/jpeg")):
         response = client.get(photo.rendition_url("full", 320, fmt))

@@ -12,9 +12,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import ninjs, services
-from articles.images import ImageRejected
 from articles.models import Agency, AgencyAlias, Article, Author, CreditSuggestion, Image, Section, Tag
+from articles.photos import services as photo_services
+from articles.photos.images import ImageRejected
+from articles.stories import services
+from articles.wire import ninjs
+from articles.wire import services as wire_services
+from articles.wire import validation as ninjs_validation
 
 from .conftest import REFERENCE_TIME
 from .factories import data_path, make_agency, make_article, make_author, make_image, make_rich_articles, make_section
@@ -128,8 +132,8 @@ def picture_association(href: str, **overrides) -> dict:
     return association
 
 
-def import_document(document, **kwargs) -> services.WireImport:
-    return services.article_import_ninjs(document=document, **kwargs)
+def import_document(document, **kwargs) -> wire_services.WireImport:
+    return wire_services.article_import_ninjs(document=document, **kwargs)
 
 
 # --- Every IPTC example ---------------------------------------------------------------------
@@ -143,7 +147,7 @@ def test_every_example_file_has_an_expected_outcome():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_example_imports_or_is_refused_with_a_reason(name, section, no_network):
     outcomes = []
-    for _label, document in ninjs.read_documents(EXAMPLES / name):
+    for _label, document in ninjs_validation.read_documents(EXAMPLES / name):
         before = Article.objects.count()
         try:
             result = import_document(document, base_dir=(EXAMPLES / name).parent)
@@ -165,9 +169,9 @@ def test_each_example_imports_or_is_refused_with_a_reason(name, section, no_netw
 def test_every_example_is_checked_against_its_own_schema_offline(no_network):
     """All but the event timeline (whose «events» is not an array) are valid ninjs of their generation."""
     for path in sorted(EXAMPLES.rglob("*.json")):
-        for label, document in ninjs.read_documents(path):
-            version = ninjs.SCHEMA_FOR_GENERATION[ninjs.generation(document)]
-            errors = ninjs.schema_errors(document, version)
+        for label, document in ninjs_validation.read_documents(path):
+            version = ninjs_validation.SCHEMA_FOR_GENERATION[ninjs.generation(document)]
+            errors = ninjs_validation.schema_errors(document, version)
             if "event-timeline" in label:
                 assert errors
             else:
@@ -219,7 +223,7 @@ def test_invalid_json_is_refused_with_its_position(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"uri": "urn:x", "headlines": [', encoding="utf-8")
     with pytest.raises(ninjs.DocumentRefused) as refused:
-        list(ninjs.read_documents(path))
+        list(ninjs_validation.read_documents(path))
     assert refused.value.code == "invalid_json"
     assert "1" in refused.value.messages[0] and "32" in refused.value.messages[0], "line and column"
 
@@ -444,7 +448,7 @@ def test_publish_waits_for_the_embargo(section):
 
 def test_infosources_map_to_agencies_through_aliases_or_become_agencies(section):
     ap = make_agency(name="أسوشيتد برس", name_en="Associated Press")
-    services.agency_add_alias(agency=ap, name="ASSOCIATED PRESS")
+    photo_services.agency_add_alias(agency=ap, name="ASSOCIATED PRESS")
 
     story = import_document(text_document(infosources=[{"name": "ASSOCIATED PRESS"}, {"name": "DHA"}])).article
 
@@ -531,7 +535,7 @@ def test_a_failure_after_the_photo_was_stored_removes_its_files(section, tmp_pat
     def broken(**kwargs):
         raise ValidationError("the byline service failed")
 
-    monkeypatch.setattr(services, "article_set_bylines", broken)
+    monkeypatch.setattr(wire_services, "article_set_bylines", broken)
     with pytest.raises(ValidationError):
         import_document(
             text_document(associations=[picture_association("photos/lead.jpg")]), base_dir=tmp_path / "wire"
@@ -607,7 +611,7 @@ def test_published_story_exports_valid_ninjs_2_1(client, rich_story):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     document = response.json()
-    assert ninjs.schema_errors(document, "2.1") == []
+    assert ninjs_validation.schema_errors(document, "2.1") == []
     assert document["uri"] == f"http://testserver/ninjs/{rich_story.pk}.json"
     assert document["language"] == "ar"
     assert document["headlines"] == [{"role": "main", "value": rich_story.headline_ar}]
@@ -628,7 +632,7 @@ def test_english_export_exists_only_for_translated_stories(client, rich_story, n
     assert document["language"] == "en"
     assert document["headlines"][0]["value"] == rich_story.headline_en
     assert document["uri"].endswith(f"/en/ninjs/{rich_story.pk}.json")
-    assert ninjs.schema_errors(document, "2.1") == []
+    assert ninjs_validation.schema_errors(document, "2.1") == []
     assert client.get(ninjs_url(arabic_only, "en")).status_code == 404
 
 
@@ -662,7 +666,7 @@ def test_story_page_links_its_ninjs_document(client, rich_story, staff_client):
 
 
 def test_feed_pages_the_latest_documents(client, db, now, monkeypatch):
-    from articles import views
+    from articles.site import views
 
     monkeypatch.setattr(views, "NINJS_FEED_PAGE_SIZE", 2)
     stories = make_rich_articles(3)
@@ -674,7 +678,7 @@ def test_feed_pages_the_latest_documents(client, db, now, monkeypatch):
     assert first["Link"] == '<http://testserver/ninjs/?page=2>; rel="next"'
     assert [d["headlines"][0]["value"] for d in second.json()] == [stories[2].headline_ar]
     assert second["Link"] == '<http://testserver/ninjs/?page=1>; rel="prev"'
-    assert all(ninjs.schema_errors(document, "2.1") == [] for document in first.json())
+    assert all(ninjs_validation.schema_errors(document, "2.1") == [] for document in first.json())
     assert client.get(reverse("articles:ninjs-feed"), {"page": 9}).status_code == 404
 
 
@@ -736,7 +740,7 @@ def test_our_export_imported_into_a_fresh_newsroom_reproduces_the_story(client, 
     Author.objects.all().delete()
     assert list(Section.objects.all()) == [section]
 
-    reimported = services.article_import_ninjs(document=document, publish=True).article
+    reimported = wire_services.article_import_ninjs(document=document, publish=True).article
 
     assert reimported.headline_ar == expected["headline"]
     assert reimported.dek_ar == expected["dek"]
@@ -754,8 +758,8 @@ def test_our_export_imported_into_a_fresh_newsroom_reproduces_the_story(client, 
 
 def test_reimporting_our_own_export_is_unchanged(client, rich_story):
     document = client.get(ninjs_url(rich_story)).json()
-    first = services.article_import_ninjs(document=copy.deepcopy(document))
-    again = services.article_import_ninjs(document=document)
+    first = wire_services.article_import_ninjs(document=copy.deepcopy(document))
+    again = wire_services.article_import_ninjs(document=document)
     assert (first.outcome, again.outcome) == ("imported", "unchanged")
 
 

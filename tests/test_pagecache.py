@@ -8,8 +8,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagecache, services
 from articles.models import Article
+from articles.photos import services as photo_services
+from articles.site import pagecache
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_image, make_section
@@ -128,7 +130,9 @@ def test_changing_a_photo_credit_refreshes_the_story_that_shows_it(client, commi
     assert "رويترز" in client.get(story.get_absolute_url()).content.decode()
     afp = make_agency(name="فرانس برس", name_en="AFP")
     commit(
-        services.image_set_credit, images_qs=type(story.lead_image).objects.filter(pk=story.lead_image_id), agency=afp
+        photo_services.image_set_credit,
+        images_qs=type(story.lead_image).objects.filter(pk=story.lead_image_id),
+        agency=afp,
     )
     page = client.get(story.get_absolute_url())
     assert state(page) == "miss" and "فرانس برس" in page.content.decode()

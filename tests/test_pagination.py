@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import search, services
 from articles.models import Article
-from articles.pagination import BoundedPaginator
-from articles.views import public_articles
+from articles.search import fulltext as search
+from articles.site.pagination import BoundedPaginator
+from articles.site.views import public_articles
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_section

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles import permissions, presence, services
+from articles.desk import presence
 from articles.models import (
     Agency,
     AgencyAlias,
@@ -35,6 +35,8 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.photos import services as photo_services
+from articles.stories import permissions, services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_image, make_section
@@ -184,7 +186,7 @@ class Newsroom:
 
     @cached_property
     def suggestion(self) -> CreditSuggestion:
-        return services.credit_suggestion_for(text="وكالة الأنباء المحلية")
+        return photo_services.credit_suggestion_for(text="وكالة الأنباء المحلية")
 
     @cached_property
     def agency(self) -> Agency:

@@ -230,7 +230,7 @@ def test_server_error_is_a_plain_arabic_page_with_a_request_id(client, settings,
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals: /srv/sahifa/settings.py")
 
-    monkeypatch.setattr("articles.views.HomeView.get", explode)
+    monkeypatch.setattr("articles.site.views.HomeView.get", explode)
     client.raise_request_exception = False
 
     with caplog.at_level(logging.ERROR, logger="django.request"):
@@ -262,7 +262,7 @@ def test_publishing_into_a_busy_database_shows_a_clear_page_and_saves_nothing(st
     def busy(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("articles.services.article_save", busy)
+    monkeypatch.setattr("articles.stories.services.article_save", busy)
     staff_client.raise_request_exception = False
 
     response = staff_client.post(

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import services
 from articles.models import Article
-from articles.sanitize import sanitize_html
+from articles.stories import services
+from articles.stories.sanitize import sanitize_html
 
 from .factories import make_article, make_section
 

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from articles import search, services
 from articles.changes import search_documents
 from articles.models import Article, SearchDocument
-from articles.views import public_articles
+from articles.search import fulltext as search
+from articles.site.views import public_articles
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_rich_articles, make_section

@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import search
 from articles.models import SearchDocument
-from articles.views import public_articles
+from articles.search import fulltext as search
+from articles.site.views import public_articles
 
 from .factories import make_article
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from articles import dates
+from articles.site import dates
 
 from .factories import make_agency, make_article, make_author, make_image, make_section
 

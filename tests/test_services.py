@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from articles import services
 from articles.models import Article, Image, Tag
+from articles.photos import services as photo_services
+from articles.stories import services
 
 from .factories import jpeg_upload, make_agency, make_article, make_author, make_image, make_section
 
@@ -180,7 +181,7 @@ class TestImageDelete:
         make_article(headline="البرلمان يقر قانون حماية البيانات", lead_image=photo)
 
         with pytest.raises(ValidationError) as refused:
-            services.image_delete(image=photo)
+            photo_services.image_delete(image=photo)
 
         message = " ".join(refused.value.messages)
         assert "وزراء خارجية عرب يبحثون خطة الإعمار" in message
@@ -194,7 +195,7 @@ class TestImageDelete:
         assert path.is_file()
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.image_delete(image=photo)
+            photo_services.image_delete(image=photo)
 
         assert not Image.objects.filter(pk=photo.pk).exists()
         assert not path.exists()
@@ -202,7 +203,7 @@ class TestImageDelete:
 
 class TestImageCreate:
     def test_stores_the_original_privately_under_a_generated_name_with_its_size(self, settings, _media_root):
-        photo = services.image_create(
+        photo = photo_services.image_create(
             file=jpeg_upload("photo.jpg", width=120, height=80), alt_text="مؤتمر صحفي", caption="المتحدث"
         )
 
@@ -234,7 +235,7 @@ class TestImageCreate:
 
     def test_a_photo_without_alt_text_is_stored_but_cannot_be_published(self):
         # Alt text may come later (from the file's metadata or an editor); publication needs it.
-        photo = services.image_create(file=jpeg_upload(), alt_text="", credit=make_agency())
+        photo = photo_services.image_create(file=jpeg_upload(), alt_text="", credit=make_agency())
 
         assert Image.objects.get() == photo
         assert photo.missing_for_publication() == [translation.gettext("alt text")]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from articles import services
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_article, make_rich_articles, make_section
@@ -140,7 +140,7 @@ class TestNewsSitemap:
         assert urls[0].findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name")
 
     def test_at_most_a_thousand(self, client, now, monkeypatch):
-        from articles import sitemaps
+        from articles.site import sitemaps
 
         monkeypatch.setattr(sitemaps, "NEWS_SITEMAP_LIMIT", 3)
         for n in range(3):

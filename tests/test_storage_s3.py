@@ -19,8 +19,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from articles import mediafiles, services
 from articles.models import Image
+from articles.photos import mediafiles
+from articles.photos import services as photo_services
 from tests.factories import jpeg_upload, make_agency, make_article
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def _keys(client, bucket: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_upload_stores_original_privately_and_renditions_publicly(s3):
-    image = services.image_create(
+    image = photo_services.image_create(
         file=jpeg_upload("photo.jpg", width=700, height=400), alt_text="ميناء", credit=make_agency()
     )
 
@@ -110,7 +111,7 @@ def test_upload_stores_original_privately_and_renditions_publicly(s3):
 
 @pytest.mark.django_db
 def test_public_rendition_url_serves_the_image(s3):
-    image = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    image = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
 
     url = image.rendition_url("full", 320, "jpeg")
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -123,7 +124,7 @@ def test_public_rendition_url_serves_the_image(s3):
 
 @pytest.mark.django_db
 def test_original_cannot_be_read_without_credentials(s3):
-    image = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    image = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
 
     private_url = f"{s3['endpoint']}/{s3['private']}/{image.file.name}"
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -136,7 +137,7 @@ def test_original_cannot_be_read_without_credentials(s3):
 
 @pytest.mark.django_db
 def test_story_page_links_renditions_on_object_storage(client, s3, now):
-    photo = services.image_create(
+    photo = photo_services.image_create(
         file=jpeg_upload("photo.jpg", width=800, height=500), alt_text="ميناء", credit=make_agency()
     )
     article = make_article(lead_image=photo)
@@ -159,10 +160,10 @@ def test_no_file_is_ever_overwritten(s3):
 
 @pytest.mark.django_db
 def test_deleting_a_photo_removes_its_objects(s3, django_capture_on_commit_callbacks):
-    image = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    image = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.image_delete(image=image)
+        photo_services.image_delete(image=image)
 
     assert _keys(s3["client"], s3["private"]) == []
     assert _keys(s3["client"], s3["public"]) == []
@@ -170,7 +171,7 @@ def test_deleting_a_photo_removes_its_objects(s3, django_capture_on_commit_callb
 
 @pytest.mark.django_db
 def test_media_check_finds_orphans_in_buckets(s3):
-    image = services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
+    image = photo_services.image_create(file=jpeg_upload("photo.jpg", width=400, height=300), alt_text="ميناء")
     storages["originals"].save("originals/2024/12/orphan.jpg", ContentFile(b"left behind"))
     storages["default"].save("renditions/999999/abc/full-320.webp", ContentFile(b"no photo"))
 

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.test import RequestFactory
 from django.utils import translation
 
-from articles import services, storypage
 from articles.models import Article
+from articles.photos import services as photo_services
+from articles.site import storypage
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_image, make_placement, make_section
@@ -197,7 +199,7 @@ def test_kept_parts_follow_an_edit_of_the_photo(client, dressed, django_capture_
 
     photo.caption_ar, photo.alt_text_ar = "ناقلة نفط تغادر الميناء", "سفينة كبيرة"
     with django_capture_on_commit_callbacks(execute=True):
-        services.image_update(image=photo)
+        photo_services.image_update(image=photo)
 
     page = read(client, story.get_absolute_url())
     assert "ناقلة نفط تغادر الميناء" in page and 'alt="سفينة كبيرة"' in page

@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from reversion.models import Version
 
-from articles import services
 from articles.models import Article, Tag, TaggedArticle
-from articles.views import public_articles
+from articles.site.views import public_articles
+from articles.stories import services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_image, make_section

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from articles import services
+from articles.stories import services
 
 from .factories import (
     make_agency,

@@ -19,8 +19,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from articles import preview, services
 from articles.models import Article, Correction
+from articles.stories import preview, services
 
 from .conftest import REFERENCE_TIME
 from .factories import make_agency, make_article, make_author, make_image, make_section

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
-from ..addresses import slug_url
+from ..stories.addresses import slug_url
 from .events import StoryPlaces, catalogue_changed, catalogue_items, photos_changed, stories_changed, story_places
 
 logger = logging.getLogger("articles.cdn")

@@ -1,11 +1,11 @@
-"""Derived copy: the site menu's sections, cached per language (articles/context_processors.py)."""
+"""Derived copy: the site menu's sections, cached per language (articles/site/context_processors.py)."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import receiver
 
-from ..context_processors import nav_cache_key
+from ..site.context_processors import nav_cache_key
 from .events import catalogue_changed
 
 

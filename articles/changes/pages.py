@@ -1,4 +1,4 @@
-"""Derived copy: the page cache's version tokens (articles/pagecache.py).
+"""Derived copy: the page cache's version tokens (articles/site/pagecache.py).
 
 Each cached reader page names the keys it was built from; a change bumps exactly the keys of
 the pages that showed the changed things before it or show them after it, once the transaction
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 
-from .. import pagecache
+from ..site import pagecache
 from .events import StoryPlaces, catalogue_changed, catalogue_items, photos_changed, stories_changed, story_places
 
 
@@ -37,7 +37,7 @@ def stories_keys(before: Iterable[StoryPlaces], story_ids: Iterable[int]) -> set
 
 
 def _enabled() -> bool:
-    # The versions also key the story page's kept parts (articles/storypage.py), which are kept
+    # The versions also key the story page's kept parts (articles/site/storypage.py), which are kept
     # with whole pages off: they follow every change whenever either is on.
     return settings.PAGE_CACHE_SECONDS > 0 or settings.STORY_PARTS_SECONDS > 0
 

@@ -1,4 +1,4 @@
-"""Derived copy: the search documents (articles/search.py reads them).
+"""Derived copy: the search documents (articles/search/fulltext.py reads them).
 
 A published story (scheduled ones too: readers' searches still pass through published()) has a
 document in Arabic and, when translated, in English; any other story has none. Written in the
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.dispatch import receiver
 
-from .. import search
+from ..search import fulltext as search
 from .events import CHUNK, catalogue_changed, stories_changed
 
 

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The search index itself depends on the database (see articles/search.py):
+# The search index itself depends on the database (see articles/search/fulltext.py):
 # SQLite: an FTS5 table over articles_searchdocument (external content), kept by triggers.
 # PostgreSQL: a GIN index on the same to_tsvector('simple', …) expression the query uses.
 FTS = "articles_searchdocument_fts"

@@ -7,7 +7,7 @@ two common words is most of the archive (40 ms at 100,000 stories). Headlines in
 answer from their own, much shorter lists.
 
 PostgreSQL: the documents' tsvectors are stored (generated columns, which the model does not
-list: only articles/search.py reads them), each with its GIN index. Migration 0007 indexed the
+list: only articles/search/fulltext.py reads them), each with its GIN index. Migration 0007 indexed the
 expression, so every document the planner chose to check had its text parsed again: the newest
 600 matches of a common word cost a third of a second, a headline match more. The whole-text
 index keeps its name, articles_searchdocument_tsv.

@@ -6,7 +6,7 @@ A tag page's keys were the stories carrying the tag, joined and then sorted by d
 that ever carried the tag (a thousand of 100,000 for a common one) to keep the newest 600. Each
 tag row now holds a copy of its story's publication time (NULL while the story is not
 published), and taggedarticle_tag_pub_idx walks a tag's rows newest first, so the list stops
-after its 600 rows. The services keep the copy (articles.services.article_sync_tag_dates);
+after its 600 rows. The seam keeps the copy (articles/changes/tag_dates.py);
 readers never trust it alone: a story found through a tag's rows still passes published().
 
 The existing rows are filled by one UPDATE before the index is built. No statistics are added

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from articles import services
 from articles.models import Article, Section
+from articles.stories import services
 
 pytestmark = pytest.mark.browser
 

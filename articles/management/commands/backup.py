@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...backup import BackupError, create_backup
+from ...desk.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):

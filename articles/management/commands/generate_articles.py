@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ... import demo, services
+from ... import demo
 from ...changes.events import StoryChange
+from ...desk.progress import progress
 from ...models import Agency, Article, Author, Byline, CitedSource, Image, Section, Tag, TaggedArticle
-from ...progress import progress
+from ...photos import services as photo_services
 
 WORDS = (
     "الحكومة البرلمان الاقتصاد الأسواق النفط الغاز الطاقة المناخ المياه الزراعة الصحة التعليم الجامعة المدارس "
@@ -114,7 +115,7 @@ class Command(BaseCommand):
         photos = list(Image.objects.filter(caption_ar__startswith="صورة للاختبار")[:10])
         for i in range(len(photos), 10):
             photos.append(
-                services.image_create(
+                photo_services.image_create(
                     file=ContentFile(demo.draw_photo(100 + i), name="generated.jpg"),
                     alt_text="مشهد عام لمدينة عند الغروب",
                     caption=f"صورة للاختبار رقم {i + 1}",

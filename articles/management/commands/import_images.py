@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from ... import services
-from ...images import ImageRejected
-from ...progress import progress
+from ...desk.progress import progress
+from ...photos import images
+from ...photos import services as photo_services
+from ...photos.images import ImageRejected
 
 
 class Command(BaseCommand):
@@ -63,8 +64,8 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool):
         with path.open("rb") as handle:
-            upload = ContentFile(handle.read(services.images.max_bytes() + 1), name=path.name)
+            upload = ContentFile(handle.read(images.max_bytes() + 1), name=path.name)
         if dry_run:
-            services.image_inspect(file=upload)
+            photo_services.image_inspect(file=upload)
             return None
-        return services.image_create(file=upload)
+        return photo_services.image_create(file=upload)

@@ -1,6 +1,6 @@
 """Import agency copy in IPTC ninjs (1.x, 2.x, 3.x) from files or folders: the wire desk.
 
-Each document is imported in its own transaction by ``services.article_import_ninjs``,
+Each document is imported in its own transaction by ``wire_services.article_import_ninjs``,
 so a broken document (invalid JSON, an event, no headline, a hostile photo) is reported
 and rolled back alone while the rest still import. Re-running over the same files changes
 nothing: the ninjs ``uri`` identifies a story and its ``version``/``versioncreated`` say
@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from ... import ninjs, services
 from ...models import Section
+from ...wire import ninjs
+from ...wire import services as wire_services
+from ...wire import validation as ninjs_validation
 
 OUTCOMES = ("imported", "updated", "unchanged", "skipped", "failed")
 
@@ -76,7 +78,7 @@ class Command(BaseCommand):
 
     def _import_file(self, path: Path, *, root: Path, section, options):
         try:
-            documents = list(ninjs.read_documents(path))
+            documents = list(ninjs_validation.read_documents(path))
         except ninjs.DocumentRefused as error:
             self._failed(str(path), error)
             yield "failed"
@@ -85,7 +87,7 @@ class Command(BaseCommand):
             uri = document.get("uri") if isinstance(document, dict) else None
             name = f"{uri} ({label})" if isinstance(uri, str) and uri else label
             try:
-                result = services.article_import_ninjs(
+                result = wire_services.article_import_ninjs(
                     document=document,
                     base_dir=path.parent,
                     root=root,
@@ -108,7 +110,7 @@ class Command(BaseCommand):
         reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         self.stdout.write(self.style.ERROR(f"failed     {name}: {reason}"))
 
-    def _report(self, result: services.WireImport, uri: str) -> None:
+    def _report(self, result: wire_services.WireImport, uri: str) -> None:
         if self.verbosity == 0:
             return
         line = f"{result.outcome:<10} {uri}"

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import mediafiles
+from ...photos import mediafiles
 
 
 class Command(BaseCommand):

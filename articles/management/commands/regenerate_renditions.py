@@ -6,9 +6,9 @@ never points at a file that is not there.
 
 from django.core.management.base import BaseCommand
 
-from ... import services
+from ...desk.progress import progress
 from ...models import Image
-from ...progress import progress
+from ...photos import services as photo_services
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         total, written, failed = images.count(), 0, 0
         for image in progress(images.iterator(), total=total, label="renditions"):
             try:
-                written += services.image_generate_renditions(image=image, force=options["force"])
+                written += photo_services.image_generate_renditions(image=image, force=options["force"])
             except OSError as error:
                 failed += 1
                 self.stderr.write(self.style.ERROR(f"#{image.pk}: {error}"))

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import services
-from ...backup import BackupError, restore_backup
+from ...desk.backup import BackupError, restore_backup
+from ...stories import services
 
 
 class Command(BaseCommand):

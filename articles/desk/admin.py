@@ -1,0 +1,479 @@
+"""The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
+
+from contextvars import ContextVar
+
+from django import forms
+from django.apps import apps as django_apps
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from ..models import (
+    Article,
+    Byline,
+    CitedSource,
+    Correction,
+    Placement,
+)
+from ..stories import history, permissions, preview, services
+from . import presence
+from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
+from .admin_site import STASH_COOKIE, take_stash
+from .story_list import DeskFilter, with_date_ranges
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ("author",)
+    fields = ("position", "author", "text")
+
+
+class CitedSourceInline(admin.TabularInline):
+    model = CitedSource
+    formfield_overrides = URL_FIELD_OVERRIDES
+    extra = 1
+    autocomplete_fields = ("source",)
+    fields = ("position", "source", "url")
+
+
+class PlacementFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The parent form has already put its new status on self.instance.
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        placed = [
+            form.cleaned_data["image"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("image")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        problems = services.publication_problems(images_shown=placed)
+        if problems:
+            raise forms.ValidationError(
+                [gettext("This story cannot be published until its photos have a credit and alt text:"), *problems]
+            )
+
+
+class PlacementInline(TranslationTabularInline):
+    model = Placement
+    formset = PlacementFormSet
+    extra = 1
+    autocomplete_fields = ("image",)
+    fields = ("position", "image", "after_paragraph", "caption_override")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version the writer started from: a save based on an outdated copy is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "expected_version" not in self.initial:
+            self.initial["expected_version"] = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        try:
+            services.article_check_version(article=self.instance, expected_version=cleaned_data.get("expected_version"))
+        except services.EditConflict as conflict:
+            # Keep the writer's text on the page; a second save replaces the other version knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = self.instance.version
+            raise forms.ValidationError(conflict.messages) from conflict
+        # The form checks the model's constraints before save_model reaches the service, so a
+        # story set to "published" without a time would be refused although the service stamps
+        # it. Apply the service's rule first.
+        if "status" in cleaned_data and "published_at" in cleaned_data:
+            cleaned_data["published_at"] = services.publication_time(
+                status=cleaned_data["status"], published_at=cleaned_data["published_at"]
+            )
+        lead_image = cleaned_data.get("lead_image")
+        if cleaned_data.get("status") == Article.Status.PUBLISHED and lead_image is not None:
+            problems = services.publication_problems(images_shown=[lead_image])
+            if problems:
+                self.add_error("lead_image", problems)
+        return cleaned_data
+
+
+class CorrectionInline(TranslationTabularInline):
+    model = Correction
+    extra = 0
+    fields = ("note", "created_at")
+    readonly_fields = ("created_at",)
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a published correction stays as readers saw it
+
+
+WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
+
+# The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
+# the form it goes back into (get_form reads it). A context variable, so each thread or task
+# serving a request sees only its own.
+_restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin, TranslatedAdmin):
+    form = ArticleAdminForm
+    # One count query, not two, on an archive of 100,000 stories.
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = ("thumb", "headline", "section", "status", "published_at", "byline_names", "tag_names")
+    list_display_links = ("thumb", "headline")
+    list_filter = ("status", DeskFilter, "section", "published_at")
+    list_select_related = ("section", "lead_image")
+    search_fields = ("headline_ar", "headline_en", "dek_ar", "dek_en")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("section", "lead_image")
+    prepopulated_fields = {"slug_ar": ("headline_ar",), "slug_en": ("headline_en",)}
+    readonly_fields = (
+        "lead_thumb",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "share_link",
+        *WIRE_FIELDS,
+    )
+    inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
+    actions = ("publish_selected", "unpublish_selected")
+    # VersionAdmin names its generic template; ours adds the comparison form and restore links for editors.
+    object_history_template = "reversion/articles/article/object_history.html"
+    fieldsets = (
+        (None, {"fields": ("headline", "dek", "slug", "body", "expected_version")}),
+        (_("Placement"), {"fields": ("section", "tags", "lead_image", "lead_thumb")}),
+        (_("Publication"), {"fields": ("status", "published_at", "embargo_until", "share_link")}),
+        (
+            _("Record"),
+            {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")},
+        ),
+        # Stories imported by the wire desk (import_ninjs): where they came from.
+        (_("Agency copy"), {"classes": ("collapse",), "fields": ("is_translation_needed", *WIRE_FIELDS)}),
+    )
+
+    class Media:
+        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js")
+        css = {"all": ("admin-extra/admin.css",)}
+
+    # --- Who may do what (articles.permissions is the policy; these apply it to each view) ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_change_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not permissions.is_editor(request.user):
+            fields = (*fields, *permissions.EDITOR_ONLY_FIELDS)
+        return fields
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or obj.status != Article.Status.PUBLISHED or not permissions.is_editor(request.user):
+            inlines = [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not permissions.is_editor(request.user):
+            # A journalist's form offers draft and review only; a forged value fails validation.
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if value in permissions.JOURNALIST_STATUSES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def reversion_register(self, model, **options):
+        # What a revision holds is decided in one place (ArticlesConfig.register_history). The
+        # admin is set up before that app is ready; left alone, VersionAdmin would register its
+        # own guess first (no tags followed, the version counter saved) and win.
+        django_apps.get_app_config("articles").register_history()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        with history.restoring(kept=history.kept_on_restore(article_id=unquote(object_id))):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        with history.restoring():
+            return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    # --- Lists and the form ---
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "tags",
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            )
+        )
+        return with_date_ranges(queryset)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/heartbeat/",
+                self.admin_site.admin_view(self.heartbeat_view),
+                name="%s_%s_heartbeat" % info,
+            ),
+            path(
+                "<path:object_id>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name="%s_%s_share" % info,
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="%s_%s_compare" % info,
+            ),
+        ] + super().get_urls()
+
+    @admin.display(description=_("photo"))
+    def thumb(self, obj):
+        return thumbnail(obj.lead_image)
+
+    @admin.display(description=_("lead image preview"))
+    def lead_thumb(self, obj):
+        if obj.lead_image is None:
+            return "—"
+        flags = photo_flags(obj.lead_image)
+        warning = format_html('<br><strong class="sahifa-flag">{}</strong>', flags) if flags else ""
+        return format_html("{}{}", thumbnail(obj.lead_image), warning)
+
+    @admin.display(description=_("byline"))
+    def byline_names(self, obj):
+        return "، ".join(str(byline) for byline in obj.bylines.all())
+
+    @admin.display(description=_("tags"))
+    def tag_names(self, obj):
+        return "، ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description=_("preview link for outside readers"))
+    def share_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<button type="submit" form="share-form" class="button">{}</button>',
+            gettext("Create a preview link"),
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags":
+            field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        restored = _restored_text.get()
+        if restored is None:
+            return form
+        # Text kept from a session that expired mid-edit becomes the form's starting values.
+        initial = {name: restored.get(name) for name in restored if name in form.base_fields}
+
+        class RestoredForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
+                super().__init__(*args, **kwargs)
+
+        return RestoredForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        restore = history.current_restore()
+        if restore is not None:
+            # Inside the revision or recover view's transaction, after the old revision was
+            # written back: a RevertError here becomes reversion's message and a rollback.
+            history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
+            if restore.kept is not None:
+                history.put_back(article_id=unquote(object_id), kept=restore.kept)
+        restored = take_stash(request) if request.method == "GET" else None
+        if restored is not None:
+            self.message_user(
+                request,
+                gettext("Your session had expired; the text you were saving is back in the form. Check it and save."),
+                messages.WARNING,
+            )
+        if object_id:
+            extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
+            extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
+            extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
+        token = _restored_text.set(restored)  # get_form reads it while the form is built
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            _restored_text.reset(token)
+        if restored is not None:
+            response.delete_cookie(STASH_COOKIE, path=request.path)
+        return response
+
+    def heartbeat_view(self, request, object_id):
+        """The change form calls this while it is open: «someone else is editing this story»."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        presence.mark_editing(article_id=article.pk, user=request.user)
+        others = presence.others_editing(article_id=article.pk, user=request.user)
+        response = JsonResponse({"others": others})
+        add_never_cache_headers(response)
+        return response
+
+    def share_view(self, request, object_id):
+        """Editors create a signed, expiring link to preview the story outside the newsroom."""
+        article = self.get_object(request, object_id)
+        if request.method != "POST" or article is None or not permissions.is_editor(request.user):
+            raise PermissionDenied
+        url = request.build_absolute_uri(preview.share_url(article=article))
+        self.message_user(
+            request,
+            format_html(
+                "{} <a href='{}'>{}</a>",
+                gettext("Preview link, valid for %(hours)d hours:") % {"hours": preview.link_hours()},
+                url,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(
+            Version.objects.get_for_object_reference(Article, unquote(object_id))
+            .select_related("revision", "revision__user")
+            .order_by("-revision__date_created")
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "versions": versions,
+            "can_restore": permissions.is_editor(request.user),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object_reference(Article, article.pk).select_related("revision")
+        try:
+            old = versions.get(pk=request.GET.get("old"))
+            new = versions.get(pk=request.GET.get("new"))
+        except (Version.DoesNotExist, ValueError):
+            self.message_user(request, gettext("Choose two saved versions to compare."), messages.ERROR)
+            return redirect("admin:articles_article_history", article.pk)
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Changes to «%(story)s»") % {"story": article},
+            "opts": self.model._meta,
+            "original": article,
+            "old": old,
+            "new": new,
+            "differences": history.compare_versions(old, new),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def save_model(self, request, obj, form, change):
+        # The photo rules and the version were checked by the form and the photo formset above;
+        # the service checks the version again under a row lock (two saves at the same moment).
+        services.article_save(
+            article=obj,
+            by=request.user,
+            check_images=False,
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        # Corrections are added through the service; the admin's history message reads what the
+        # formset saved, so it is told here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for correction_form in formset.extra_forms:
+            if correction_form.has_changed() and not correction_form.cleaned_data.get("DELETE"):
+                data = correction_form.cleaned_data
+                correction = services.article_add_correction(
+                    article=form.instance,
+                    note=data["note_ar"],
+                    by=request.user,
+                    translations={"en": {"note": data.get("note_en") or ""}},
+                )
+                formset.new_objects.append(correction)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags (save_m2m) and the byline, source and photo inlines are saved after save_model;
+        # the service indexes the story again and refreshes the pages that show it.
+        services.article_save_related(
+            article=form.instance, save=lambda: super(ArticleAdmin, self).save_related(request, form, formsets, change)
+        )
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, by=request.user)
+
+    @admin.action(description=_("Publish the selected stories"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        count = 0
+        for article in queryset:
+            try:
+                services.article_publish(article=article, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"«{article.headline}»: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d story published.", "%(count)d stories published.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected stories"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for article in queryset:
+            services.article_unpublish(article=article, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d story unpublished.", "%(count)d stories unpublished.", count) % {"count": count},
+            messages.SUCCESS,
+        )

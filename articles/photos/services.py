@@ -1,0 +1,302 @@
+"""Writes of the photo desk: uploads checked and stored, renditions, credits and agencies' aliases."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ..changes.events import PhotoChange
+from ..models import (
+    RENDITION_RATIOS,
+    RENDITION_WIDTHS,
+    Agency,
+    AgencyAlias,
+    Article,
+    CreditSuggestion,
+    Image,
+    image_upload_to,
+)
+from ..photos import images
+from ..search.arabic import normalize
+
+
+def image_articles_using(*, image: Image) -> list[Article]:
+    """Every story that shows the photo, as lead image or placed in its body or gallery."""
+    return list(Article.objects.filter(Q(lead_image=image) | Q(placements__image=image)).distinct().order_by("pk"))
+
+
+@transaction.atomic
+def image_delete(*, image: Image) -> None:
+    """Delete a photo, refusing while any story uses it (the message names the stories)."""
+    using = image_articles_using(image=image)
+    if using:
+        names = "، ".join(f"«{article.headline}»" for article in using)
+        raise ValidationError(
+            _("This image cannot be deleted: it is used by %(articles)s.") % {"articles": names},
+            code="image_in_use",
+        )
+    original, old_renditions = image.file.name, rendition_names(image)
+    storage = image.file.storage
+    with PhotoChange(ids=[image.pk]):
+        image.delete()
+    transaction.on_commit(lambda: delete_files(storage, [original] if original else []))
+    transaction.on_commit(lambda: delete_files(storages["default"], old_renditions))
+
+
+# --- The photo desk: uploads, credits, renditions ----------------------------------
+
+
+def delete_files(storage, names) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def _read_upload(file) -> tuple[bytes, str]:
+    name = getattr(file, "name", "") or "upload"
+    if hasattr(file, "seek"):
+        file.seek(0)
+    limit = images.max_bytes()
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise images.ImageRejected(
+            _("The file is too large: more than %(limit)d MB.") % {"limit": limit // 1024 // 1024},
+            code="file_size",
+        )
+    return data, name
+
+
+def agency_for_credit(text: str) -> Agency | None:
+    """The agency a credit line names, through its names in both languages and its aliases."""
+    key = normalize(text)
+    if not key:
+        return None
+    alias = AgencyAlias.objects.select_related("agency").filter(key=key).first()
+    if alias is not None:
+        return alias.agency
+    for agency in Agency.objects.only("pk", "name_ar", "name_en", "slug"):
+        if key in {normalize(agency.name_ar), normalize(agency.name_en), normalize(agency.slug)}:
+            return agency
+    return None
+
+
+@transaction.atomic
+def agency_add_alias(*, agency: Agency, name: str) -> AgencyAlias:
+    key = normalize(name)
+    alias = AgencyAlias.objects.filter(key=key).first()
+    if alias is not None:
+        if alias.agency_id != agency.pk:
+            raise ValidationError(
+                _("«%(name)s» is already an alias of %(agency)s.") % {"name": name, "agency": alias.agency},
+                code="alias_taken",
+            )
+        return alias
+    alias = AgencyAlias(agency=agency, name=name.strip(), key=key)
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def credit_suggestion_for(*, text: str) -> CreditSuggestion:
+    key = normalize(text)
+    suggestion, _created = CreditSuggestion.objects.get_or_create(key=key, defaults={"text": text.strip()})
+    return suggestion
+
+
+@transaction.atomic
+def credit_suggestion_accept(*, suggestion: CreditSuggestion, agency: Agency | None = None) -> Agency:
+    """Confirm an unknown credit: as an alias of ``agency``, or as a new agency of that name."""
+    if agency is None:
+        agency = Agency(name_ar=suggestion.text, name_en=suggestion.text, slug=unique_agency_slug(suggestion.text))
+        agency.full_clean()
+        agency.save()
+    elif suggestion.key not in {normalize(agency.name_ar), normalize(agency.name_en)}:
+        agency_add_alias(agency=agency, name=suggestion.text)
+    credited = list(Image.objects.filter(credit_suggestion=suggestion).values_list("pk", flat=True))
+    with PhotoChange(ids=credited):
+        Image.objects.filter(pk__in=credited, credit__isnull=True).update(credit=agency)
+        Image.objects.filter(pk__in=credited).update(credit_suggestion=None)
+    suggestion.status = CreditSuggestion.Status.ACCEPTED
+    suggestion.agency = agency
+    suggestion.save(update_fields=["status", "agency"])
+    return agency
+
+
+def credit_suggestion_dismiss(*, suggestion: CreditSuggestion) -> None:
+    suggestion.status = CreditSuggestion.Status.DISMISSED
+    suggestion.save(update_fields=["status"])
+
+
+def unique_agency_slug(text: str) -> str:
+    base = slugify(text, allow_unicode=True)[:140] or "agency"
+    candidate, n = base, 2
+    while Agency.objects.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _apply_metadata(image: Image, metadata: images.PhotoMetadata) -> None:
+    """Pre-fill what the file says; never overwrite what an editor typed."""
+    for field, value in (
+        ("caption_ar", metadata.caption),
+        ("alt_text_ar", metadata.alt_text),
+        ("photographer", metadata.creator),
+        ("copyright_notice", metadata.copyright_notice),
+    ):
+        if value and not getattr(image, field):
+            setattr(image, field, value[: Image._meta.get_field(field).max_length])
+    credit_line = metadata.credit or metadata.source
+    if credit_line and image.credit_id is None:
+        agency = agency_for_credit(credit_line)
+        if agency is None and metadata.source and metadata.source != credit_line:
+            agency = agency_for_credit(metadata.source)
+        if agency is not None:
+            image.credit = agency
+        else:
+            image.credit_suggestion = credit_suggestion_for(text=credit_line[:150])
+
+
+def _rendition_key(image: Image) -> str:
+    token = f"{image.file.name}|{image.focal_x:.3f}|{image.focal_y:.3f}"
+    return hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def rendition_names(image: Image) -> list[str]:
+    if not image.rendition_key:
+        return []
+    return [
+        image.rendition_name(kind, width, fmt)
+        for kind in RENDITION_WIDTHS
+        for width in image.rendition_widths(kind)
+        for fmt in settings.IMAGE_RENDITION_FORMATS
+    ]
+
+
+def image_generate_renditions(*, image: Image, data: bytes | None = None, force: bool = False) -> int:
+    """Write every allow-listed rendition of the photo; returns how many files were written.
+
+    Names are deterministic (image, rendition key, kind, width, format), so an existing
+    file is never rewritten unless ``force``: a CDN may hold it.
+    """
+    storage = storages["default"]
+    if data is None:
+        with image.file.open("rb") as handle:
+            data = handle.read()
+    largest = max(width for kind in RENDITION_WIDTHS for width in image.rendition_widths(kind))
+    pixels = images.open_for_rendering(data, largest)
+    written = 0
+    for kind, ratio in RENDITION_RATIOS.items():
+        for width in image.rendition_widths(kind):
+            for fmt in settings.IMAGE_RENDITION_FORMATS:
+                name = image.rendition_name(kind, width, fmt)
+                if storage.exists(name):
+                    if not force:
+                        continue
+                    storage.delete(name)
+                content, _w, _h = images.render(
+                    pixels, width=width, fmt=fmt, ratio=ratio, focal=(image.focal_x, image.focal_y)
+                )
+                storage.save(name, ContentFile(content))
+                written += 1
+    return written
+
+
+def image_inspect(*, file) -> tuple[bytes, images.InspectedImage]:
+    """Read and check an upload; raises images.ImageRejected with a message for the user."""
+    data, _name = _read_upload(file)
+    return data, images.inspect_upload(data)
+
+
+@transaction.atomic
+def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, by=None) -> Image:
+    """Save a checked upload: server-generated name, metadata pre-filled, renditions written.
+
+    If anything fails, the stored original and renditions are removed: a refused
+    upload leaves no row and no file behind.
+    """
+    if image.pk is None and by is not None and by.is_authenticated:
+        image.uploaded_by = by
+    # What to remove once the new file is in: the stored name comes from the database (an admin
+    # form has already put the upload on image.file), the old renditions from the old size.
+    old_original = (Image.objects.filter(pk=image.pk).values_list("file", flat=True).first() or "") if image.pk else ""
+    old_renditions = rendition_names(image)
+    _apply_metadata(image, inspected.metadata)
+    image.format, image.width, image.height = inspected.format, inspected.width, inspected.height
+    stored = image.file.storage.save(image_upload_to(image, f"upload{inspected.extension}"), ContentFile(data))
+    # Assigning the name (not setting .name on the upload) marks the file as saved, so the
+    # model's save() does not store the upload a second time under another name.
+    image.file = stored
+    image.rendition_key = _rendition_key(image)
+    try:
+        image.full_clean()
+        # A replaced file gets renditions under new names: every page showing the photo follows.
+        with PhotoChange(images=[image], replaced=bool(old_original)):
+            image.save()
+            image_generate_renditions(image=image, data=data)
+    except Exception:
+        # Clean-up only: the error itself is re-raised unchanged.
+        delete_files(image.file.storage, [stored])
+        delete_files(storages["default"], rendition_names(image))
+        raise
+    if old_original and old_original != stored:
+        transaction.on_commit(lambda: delete_files(image.file.storage, [old_original]))
+        transaction.on_commit(lambda: delete_files(storages["default"], old_renditions))
+    return image
+
+
+def image_create(
+    *,
+    file,
+    alt_text: str = "",
+    caption: str = "",
+    credit: Agency | None = None,
+    photographer: str = "",
+    copyright_notice: str = "",
+    translations: dict[str, dict[str, str]] | None = None,
+    by=None,
+    **fields,
+) -> Image:
+    """Check and store a photo from code (demo content, bulk ingest, wire import)."""
+    data, inspected = image_inspect(file=file)
+    image = Image(
+        alt_text_ar=alt_text,
+        caption_ar=caption,
+        credit=credit,
+        photographer=photographer,
+        copyright_notice=copyright_notice,
+        **fields,
+    )
+    for language, values in (translations or {}).items():
+        for name, value in values.items():
+            setattr(image, f"{name}_{language}", value)
+    return image_store(image=image, data=data, inspected=inspected, by=by)
+
+
+@transaction.atomic
+def image_update(*, image: Image) -> Image:
+    """Save edits to a photo's details; a moved focal point gets new crops under new names."""
+    old_key = image.rendition_key
+    old_renditions = rendition_names(image)
+    image.rendition_key = _rendition_key(image)
+    image.full_clean()
+    with PhotoChange(images=[image], replaced=image.rendition_key != old_key):
+        image.save()
+        if image.rendition_key != old_key:
+            image_generate_renditions(image=image)
+            transaction.on_commit(lambda: delete_files(storages["default"], old_renditions))
+    return image
+
+
+@transaction.atomic
+def image_set_credit(*, images_qs, agency: Agency) -> int:
+    ids = list(images_qs.values_list("pk", flat=True))
+    with PhotoChange(ids=ids):
+        return Image.objects.filter(pk__in=ids).update(credit=agency, credit_suggestion=None)

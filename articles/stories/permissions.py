@@ -1,0 +1,53 @@
+"""Who may do what with a story: the one policy every way in (admin, actions, services) asks.
+
+Journalists (صحفي) write and edit their own drafts and send them for review.
+Editors (محرر, holding ``articles.publish_article``) do everything else: publish,
+schedule, embargo, unpublish, edit anyone's story, delete, correct, manage credits.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from ..models import Article
+
+EDITOR_PERMISSION = "articles.publish_article"
+JOURNALIST_STATUSES = frozenset({Article.Status.DRAFT, Article.Status.REVIEW})
+# Fields only editors may set; a journalist's form never shows them and the service refuses them.
+EDITOR_ONLY_FIELDS = ("published_at", "embargo_until")
+
+
+def is_editor(user) -> bool:
+    return bool(user is not None and user.is_active and user.has_perm(EDITOR_PERMISSION))
+
+
+def can_change_article(user, article: Article) -> bool:
+    if is_editor(user):
+        return True
+    if user is None or not user.has_perm("articles.change_article"):
+        return False
+    return article.created_by_id == user.pk and article.status == Article.Status.DRAFT
+
+
+def can_view_article(user, article: Article) -> bool:
+    return user is not None and user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
+def check_article_write(*, user, article: Article, previous: Article | None) -> None:
+    """Raise PermissionDenied unless ``user`` may save ``article`` (``previous`` is the stored row).
+
+    ``user`` None means the system itself (management commands, imports): always allowed.
+    """
+    if user is None or is_editor(user):
+        return
+    if previous is None:
+        if not user.has_perm("articles.add_article"):
+            raise PermissionDenied(_("You may not write stories."))
+    elif not can_change_article(user, previous):
+        raise PermissionDenied(_("Only editors can change this story."))
+    if article.status not in JOURNALIST_STATUSES:
+        raise PermissionDenied(_("Only editors can publish or unpublish a story."))
+    for field in EDITOR_ONLY_FIELDS:
+        if getattr(article, field) != (getattr(previous, field) if previous else None):
+            raise PermissionDenied(_("Only editors can schedule or embargo a story."))

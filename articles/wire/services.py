@@ -1,0 +1,343 @@
+"""The wire desk: agency copy in ninjs imported as stories, all of it or nothing (wire/ninjs.py reads it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import reversion
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Agency,
+    Article,
+    Author,
+    Byline,
+    Image,
+    Section,
+    Tag,
+)
+from ..photos.services import (
+    agency_for_credit,
+    credit_suggestion_for,
+    delete_files,
+    image_create,
+    image_inspect,
+    rendition_names,
+    unique_agency_slug,
+)
+from ..search.arabic import normalize
+from ..stories.services import (
+    BylineInput,
+    SourceInput,
+    article_save,
+    article_set_bylines,
+    article_set_sources,
+    article_set_tags,
+    publication_problems,
+)
+from ..wire import ninjs
+
+# --- The wire desk: agency copy in ninjs (articles/wire/ninjs.py reads it) ----------------
+
+
+@dataclass(frozen=True)
+class WireImport:
+    """What importing one ninjs document did: imported, updated, unchanged or skipped."""
+
+    outcome: str
+    article: Article | None
+    notes: tuple[str, ...] = ()
+
+
+def _wire_section(*, item: ninjs.WireItem, default: Section | None) -> tuple[Section, str]:
+    """The section a subject names (in either language), else ``default``, else the first section."""
+    sections = list(Section.objects.all())
+    by_name: dict[str, Section] = {}
+    for section in sections:
+        for name in (section.name_ar, section.name_en, section.slug):
+            if name:
+                by_name.setdefault(normalize(name), section)
+    for subject in item.subjects:
+        section = by_name.get(normalize(subject))
+        if section is not None:
+            return section, subject
+    if default is not None:
+        return default, ""
+    if sections:
+        return sections[0], ""
+    raise ninjs.DocumentRefused(
+        _("There is no section to file the story in: create a section first."), code="no_section"
+    )
+
+
+def _wire_tags(*, item: ninjs.WireItem, section_subject: str) -> list[str]:
+    names, seen = [], set()
+    for name in (*item.subjects, *item.keywords):
+        key = normalize(name)
+        if name == section_subject or not key or key in seen:
+            continue
+        seen.add(key)
+        names.append(name[: Tag._meta.get_field("name").max_length])
+    return names
+
+
+def _wire_bylines(*, by: str) -> list[BylineInput]:
+    """Names on the agency's byline; a name that is one of our authors links to their page."""
+    names = ninjs.byline_names(by)
+    if not names:
+        return []
+    authors: dict[str, Author] = {}
+    for author in Author.objects.all():
+        for name in (author.name_ar, author.name_en):
+            if name:
+                authors.setdefault(normalize(name), author)
+    bylines, seen = [], set()
+    for name in names:
+        author = authors.get(normalize(name))
+        if author is None:
+            bylines.append(BylineInput(text=name[: Byline._meta.get_field("text").max_length]))
+        elif author.pk not in seen:
+            seen.add(author.pk)
+            bylines.append(BylineInput(author=author))
+    return bylines
+
+
+def _wire_sources(*, item: ninjs.WireItem) -> list[SourceInput]:
+    """Cited sources from the document's infosources: known agencies (names, aliases) or new ones."""
+    sources, seen = [], set()
+    for infosource in item.infosources:
+        name = infosource.name[: Agency._meta.get_field("name").max_length]
+        agency = agency_for_credit(name)
+        if agency is None:
+            is_arabic = any("\u0600" <= char <= "\u06ff" for char in name)
+            agency = Agency(name_ar=name, name_en="" if is_arabic else name, slug=unique_agency_slug(name))
+            agency.full_clean()
+            agency.save()
+        if agency.pk not in seen:
+            seen.add(agency.pk)
+            sources.append(SourceInput(source=agency))
+    return sources
+
+
+def _wire_rendition(*, item: ninjs.WireItem, base_dir: Path | None, root: Path | None = None):
+    """The picture's rendition the desk would use and its file on disk (None when it is on the web)."""
+    if item.picture is None:
+        return None, None
+    rendition = item.picture.best_rendition(is_local=lambda href: ninjs.local_path(href, base_dir, root) is not None)
+    if rendition is None:
+        return None, None
+    return rendition, ninjs.local_path(rendition.href, base_dir, root)
+
+
+def _wire_image(
+    *, item: ninjs.WireItem, path: Path, by=None, dry_run: bool = False, stored: list[Image]
+) -> Image | None:
+    """The agency's photo through the photo desk's one validation path, its credit mapped to an agency."""
+    picture = item.picture
+    with path.open("rb") as handle:
+        upload = File(handle, name=path.name)
+        if dry_run:
+            image_inspect(file=upload)
+            return None
+        credit = agency_for_credit(picture.credit) if picture.credit else None
+        suggestion = credit_suggestion_for(text=picture.credit[:150]) if picture.credit and credit is None else None
+        texts = {"caption": picture.caption[:500], "alt_text": picture.alt_text[:300]}
+        arabic = item.language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        image = image_create(
+            file=upload,
+            caption=texts["caption"] if arabic else "",
+            alt_text=texts["alt_text"] if arabic else "",
+            translations=None if arabic else {item.language: texts},
+            credit=credit,
+            credit_suggestion=suggestion,
+            photographer=picture.by[:150],
+            copyright_notice=(picture.copyright_notice or item.copyright_notice)[:300],
+            usage_terms=(picture.usage_terms or item.usage_terms)[:300],
+            licence=Image.Licence.AGENCY,
+            by=by,
+        )
+    stored.append(image)
+    return image
+
+
+def _wire_picture_notes(*, rendition, path: Path | None) -> list[str]:
+    if rendition is None:
+        return []
+    if path is None and ninjs.is_web_address(rendition.href):
+        return [
+            _("The photo is on the web and was not downloaded (%(href)s): fetch it and set it as the lead image.")
+            % {"href": rendition.href[:200]}
+        ]
+    if path is None or not path.is_file():
+        return [
+            _("The photo file %(path)s was not found: the story is flagged «photo missing».")
+            % {"path": path or rendition.href[:200]}
+        ]
+    return []
+
+
+def _wire_publish(*, article: Article, item: ninjs.WireItem) -> list[str]:
+    """Publish an imported story at the agency's time, unless something must be done first."""
+    blockers = []
+    if article.is_translation_needed:
+        blockers.append(_("its Arabic text is the agency's English, waiting for a translation"))
+    if article.lead_image is not None:
+        blockers += publication_problems(images_shown=[article.lead_image])
+    if blockers:
+        article.status = Article.Status.REVIEW
+        return [_("Left in review, not published: %(reasons)s") % {"reasons": " ".join(blockers)}]
+    published_at = item.firstcreated or item.versioncreated or timezone.now()
+    if article.embargo_until is not None and published_at < article.embargo_until:
+        published_at = article.embargo_until
+    article.status = Article.Status.PUBLISHED
+    article.published_at = published_at
+    return []
+
+
+def _wire_relations(*, article: Article, item: ninjs.WireItem, section_subject: str) -> None:
+    article_set_tags(article=article, tags=_wire_tags(item=item, section_subject=section_subject))
+    # A photo's byline is its photographer, without the agency («name/AGENCY»).
+    by = item.picture.by if item.type == "picture" and item.picture is not None else item.by
+    article_set_bylines(article=article, bylines=_wire_bylines(by=by))
+    article_set_sources(article=article, sources=_wire_sources(item=item))
+
+
+def _wire_create(
+    *, item: ninjs.WireItem, base_dir, root, publish: bool, section: Section | None, by, stored: list[Image]
+) -> WireImport:
+    fields, needs_translation = ninjs.story_fields(item)
+    chosen_section, section_subject = _wire_section(item=item, default=section)
+    rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
+    notes = _wire_picture_notes(rendition=rendition, path=path)
+    image = _wire_image(item=item, path=path, by=by, stored=stored) if path and path.is_file() else None
+    article = Article(
+        section=chosen_section,
+        lead_image=image,
+        status=Article.Status.REVIEW,
+        embargo_until=item.embargoed,
+        wire_uri=item.uri,
+        wire_version=item.version,
+        wire_versioncreated=item.versioncreated,
+        wire_image_href=rendition.href if rendition else "",
+        is_translation_needed=needs_translation,
+    )
+    for name, value in fields.items():
+        setattr(article, name, value)
+    if publish:
+        notes += _wire_publish(article=article, item=item)
+    article_save(article=article, by=by)
+    _wire_relations(article=article, item=item, section_subject=section_subject)
+    return WireImport("imported", article, tuple(notes))
+
+
+def _wire_update(
+    *, article: Article, item: ninjs.WireItem, base_dir, root, publish: bool, by, stored: list[Image]
+) -> WireImport:
+    """A newer version from the agency: its text replaces the old, an editor's translation is kept."""
+    notes: list[str] = []
+    article.wire_version, article.wire_versioncreated = item.version, item.versioncreated
+    if item.is_withdrawn:
+        if article.status == Article.Status.PUBLISHED:
+            article.status = Article.Status.UNPUBLISHED
+        article_save(article=article, by=by)
+        return WireImport("updated", article, (_("The agency has withdrawn this story: it is no longer public."),))
+    fields, _needs_translation = ninjs.story_fields(item)
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    keep_translation = item.language != default and not article.is_translation_needed
+    for name, value in fields.items():
+        if keep_translation and name.endswith(f"_{default}"):
+            continue
+        setattr(article, name, value)
+    if keep_translation:
+        notes.append(_("The Arabic translation was kept: check it against the agency's new version."))
+    article.embargo_until = item.embargoed
+    rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
+    if rendition is not None and rendition.href != article.wire_image_href:
+        notes += _wire_picture_notes(rendition=rendition, path=path)
+        image = _wire_image(item=item, path=path, by=by, stored=stored) if path and path.is_file() else None
+        if image is not None and article.status == Article.Status.PUBLISHED and image.missing_for_publication():
+            notes.append(_("The agency's new photo is in the library but not on the published story yet."))
+        elif image is not None:
+            article.lead_image = image
+        article.wire_image_href = rendition.href
+    if publish and article.status != Article.Status.PUBLISHED:
+        notes += _wire_publish(article=article, item=item)
+    article_save(article=article, by=by)
+    _section, section_subject = _wire_section(item=item, default=article.section)
+    _wire_relations(article=article, item=item, section_subject=section_subject)
+    return WireImport("updated", article, tuple(notes))
+
+
+@transaction.atomic
+def article_import_ninjs(
+    *,
+    document: object,
+    base_dir: Path | None = None,
+    root: Path | None = None,
+    publish: bool = False,
+    section: Section | None = None,
+    by=None,
+    dry_run: bool = False,
+) -> WireImport:
+    """Import one ninjs document (agency copy) as a story, all of it or nothing.
+
+    ``base_dir`` is the JSON file's folder, against which relative photo addresses resolve;
+    no photo address may leave ``root`` (default ``base_dir``). Idempotent on the document's
+    ``uri``: the same version changes nothing, a newer one updates the story (one revision),
+    an older one is skipped. New stories wait in review;
+    ``publish`` publishes them at the agency's ``firstcreated`` (else ``versioncreated``)
+    unless they need translating or their photo lacks alt text. Raises ninjs.DocumentRefused,
+    images.ImageRejected or ValidationError with the reason; the caller's other documents are
+    unaffected (this runs in its own transaction or savepoint).
+    """
+    item = ninjs.parse_document(document)
+    ninjs.story_fields(item)  # refuses languages we do not publish in before anything is written
+    existing = Article.objects.filter(wire_uri=item.uri).first()
+    if existing is not None:
+        order = ninjs.compare_versions(
+            existing.wire_version, existing.wire_versioncreated, item.version, item.versioncreated
+        )
+        if order == 0:
+            return WireImport("unchanged", existing)
+        if order < 0:
+            return WireImport(
+                "skipped", existing, (_("The agency sent an older version than the one the story holds."),)
+            )
+    elif item.is_withdrawn:
+        return WireImport("skipped", None, (_("The agency has withdrawn this story: nothing was imported."),))
+    if dry_run:
+        if existing is None:
+            _wire_section(item=item, default=section)
+        rendition, path = _wire_rendition(item=item, base_dir=base_dir, root=root)
+        if path is not None and path.is_file():
+            _wire_image(item=item, path=path, dry_run=True, stored=[])
+        notes = tuple(_wire_picture_notes(rendition=rendition, path=path))
+        return WireImport("updated" if existing else "imported", existing, notes)
+    stored: list[Image] = []
+    try:
+        with reversion.create_revision():
+            reversion.set_comment(
+                _("Agency copy %(uri)s, version %(version)s.")
+                % {"uri": item.uri[:200], "version": item.version or (item.versioncreated or "—")}
+            )
+            if existing is None:
+                result = _wire_create(
+                    item=item, base_dir=base_dir, root=root, publish=publish, section=section, by=by, stored=stored
+                )
+            else:
+                result = _wire_update(
+                    article=existing, item=item, base_dir=base_dir, root=root, publish=publish, by=by, stored=stored
+                )
+    except Exception:
+        # Clean-up only: the rows roll back with the transaction, the photo files must go too.
+        for image in stored:
+            delete_files(image.file.storage, [image.file.name])
+            delete_files(storages["default"], rendition_names(image))
+        raise
+    return result

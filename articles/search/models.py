@@ -9,9 +9,10 @@ from ..stories.models import Article
 class SearchDocument(models.Model):
     """A published story's text in one language, normalised for search (articles/search/fulltext.py).
 
-    Kept up to date by services.article_refresh_search in the transaction that changes the
-    story. SQLite indexes it with FTS5 (external content, kept by triggers); PostgreSQL with
-    a GIN index on to_tsvector('simple', …). Both are created in migration 0007_search.
+    Kept up to date by the seam's handler (articles/changes/search_documents.py) in the
+    transaction that changes the story. SQLite indexes it with FTS5 (external content, kept by
+    triggers, migration 0007_search); PostgreSQL with GIN indexes on stored to_tsvector('simple', …)
+    columns (migration 0013_headline_search).
     """
 
     article = models.ForeignKey(

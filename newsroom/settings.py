@@ -374,6 +374,9 @@ if os.environ.get("REDIS_URL"):
 # Cache-Control a CDN sees. PAGE_CACHE_SECONDS=0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# A worker serving a page it has already checked asks the shared cache whether anything changed
+# at most this often: a change made by another worker reaches its readers within this delay.
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_RECHECK_SECONDS", "0.5"))
 # A story page's rendered parts (article, head, «read also») are kept this long under the same
 # dependency versions, whole pages cached or not (articles/site/storypage.py). 0 keeps none.
 STORY_PARTS_SECONDS = int(os.environ.get("DJANGO_STORY_PARTS_SECONDS", "600"))

@@ -38,6 +38,7 @@ def _private_cache(settings):
     }
     settings.PAGE_CACHE_SECONDS = 0
     settings.STORY_PARTS_SECONDS = 0
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0  # every hit asks the shared cache (a test may change it)
 
 
 @pytest.fixture(autouse=True)

@@ -244,8 +244,10 @@ def test_a_hit_is_served_before_the_url_is_resolved_with_the_headers_of_the_page
         expected = {name: value for name, value in built[language].items() if name not in per_response}
         assert {name: value for name, value in hit.items() if name not in per_response} == expected
         assert hit["Content-Language"] == language
-        for header in ("Content-Security-Policy", "Cache-Control", "ETag", "Vary", "Permissions-Policy"):
+        for header in ("Content-Security-Policy", "Cache-Control", "ETag", "Permissions-Policy"):
             assert hit.has_header(header), header
+        # Readers without a session never make a page vary on cookies: one copy for a CDN.
+        assert "Cookie" not in hit.get("Vary", "")
     assert "A story in English" in client.get(urls["en"]).content.decode()
     assert client.get(urls["ar"], HTTP_IF_NONE_MATCH=built["ar"]["ETag"]).status_code == 304
 
@@ -415,3 +417,34 @@ def test_each_allowed_host_gets_a_page_with_its_own_address(client, settings):
     assert state(other) == "miss"
     assert "http://www.sahifa.example/" in other.content.decode()
     assert "testserver" not in other.content.decode()
+
+
+def test_a_worker_asks_whether_anything_changed_at_most_once_per_recheck_interval(client, settings, monkeypatch):
+    """A page this worker has checked is served without asking the shared cache again until
+    PAGE_CACHE_RECHECK_SECONDS have passed (another worker's change reaches readers within that
+    delay); a change made by this worker is seen at once."""
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0.5
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    story = make_article(headline="العنوان الأول")
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(url)  # checked in full, then remembered with the generation it was checked at
+    page_cache = pagecache.caches[settings.PAGE_CACHE_ALIAS]
+    reads = []
+    get, get_many = page_cache.get, page_cache.get_many
+    monkeypatch.setattr(page_cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs))
+    monkeypatch.setattr(page_cache, "get_many", lambda keys, **kwargs: reads.extend(keys) or get_many(keys, **kwargs))
+
+    clock[0] += 0.1
+    assert state(client.get(url)) == "hit"
+    reads.clear()
+    clock[0] += 0.1
+    assert state(client.get(url)) == "hit" and reads == []  # within the interval: nothing asked
+    clock[0] += 0.5
+    assert state(client.get(url)) == "hit" and reads == [pagecache.GENERATION]  # then asked again
+
+    Article.objects.filter(pk=story.pk).update(headline_ar="العنوان بعد التعديل")
+    pagecache.bump([f"article:{story.slug}"])  # this worker's own change: no waiting
+    refreshed = client.get(url)
+    assert state(refreshed) == "miss" and "العنوان بعد التعديل" in refreshed.content.decode()

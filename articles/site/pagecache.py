@@ -115,6 +115,35 @@ def bump(keys: Iterable[str]) -> None:
     if keys:
         # The generation last: whoever reads it after this reads the new versions too.
         _cache().set_many({**{_dep(key): _token() for key in keys}, GENERATION: _token()}, timeout=None)
+        _forget_generation()
+
+
+# The shared generation as this process last read it, and when (time.monotonic()). A hit on a page
+# this process has checked reads the shared generation at most once per PAGE_CACHE_RECHECK_SECONDS:
+# a change made in this process is seen at once (bump() forgets what was read), one made by another
+# process within that interval. Threaded workers share it, hence the lock.
+_generation_seen: tuple[str | None, float] | None = None
+_generation_lock = threading.Lock()
+
+
+def _forget_generation() -> None:
+    global _generation_seen
+    with _generation_lock:
+        _generation_seen = None
+
+
+def _shared_generation() -> str | None:
+    global _generation_seen
+    interval = settings.PAGE_CACHE_RECHECK_SECONDS
+    now = time.monotonic()
+    with _generation_lock:
+        seen = _generation_seen
+    if seen is not None and now - seen[1] < interval:
+        return seen[0]
+    generation = _cache().get(GENERATION)
+    with _generation_lock:
+        _generation_seen = (generation, now)
+    return generation
 
 
 def bump_on_commit(keys: Iterable[str]) -> None:
@@ -136,6 +165,7 @@ def refresh_schedule() -> float:
     )
     moment = upcoming.timestamp() if upcoming else NOT_SCHEDULED
     _cache().set_many({SCHEDULE_KEY: moment, GENERATION: _token()}, timeout=None)
+    _forget_generation()
     return moment
 
 
@@ -300,7 +330,7 @@ def _recall(key: str) -> Entry | None:
     entry, generation, moment = recent
     if _too_old(entry):
         return None
-    if generation is None or _cache().get(GENERATION) != generation:
+    if generation is None or _shared_generation() != generation:
         checked = _check(entry)
         if checked is None:
             return None

@@ -133,6 +133,10 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         return [f"article:{self.kwargs.get('slug')}"]
 
     def previews_drafts(self) -> bool:
+        # A reader without a session cookie is no one's staff: the session is not read, so the
+        # page does not vary on cookies and a CDN may keep one copy for every reader.
+        if settings.SESSION_COOKIE_NAME not in self.request.COOKIES:
+            return False
         user = self.request.user
         return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
 

@@ -87,7 +87,9 @@ def assert_no_scan_of_stories(text):
     ],
 )
 def test_newest_first_lists_walk_their_index_in_order(lists, name, indexes):
-    text = keys_plan(lists[name])
+    # On PostgreSQL with sorting switched off: on a tiny table the planner may as well sort the few
+    # keys another index finds; what matters is that an index gives the list's order.
+    text = keys_plan(lists[name], in_order=True)
 
     assert any(index in text for index in indexes), text
     assert_no_scan_of_stories(text)

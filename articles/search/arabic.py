@@ -20,8 +20,18 @@ _FOLD = str.maketrans(
         "ٱ": "ا",
         "ى": "ي",
         "ة": "ه",
+        # Persian and Urdu letters to their Arabic counterparts.
         "ی": "ي",
+        "ے": "ي",
+        "ۓ": "ي",
         "ک": "ك",
+        "ڪ": "ك",
+        "ە": "ه",
+        "ہ": "ه",
+        "ھ": "ه",
+        "ۀ": "ه",
+        "ۂ": "ه",
+        "ۃ": "ه",
         **{chr(0x0660 + d): str(d) for d in range(10)},
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import ItemBase, TagBase
 
 from .addresses import slug_url
+from .text import KeyField, name_key, slugify, validate_one_script
 
 
 class Section(models.Model):
@@ -86,6 +88,16 @@ class Tag(TagBase):
     """A bilingual tag; taggit's own tag model cannot be translated."""
 
     # TagBase's name and slug are unique; a 100-character name holds any real tag.
+    # One tag per word however it is spelled: «الحكـــومة», «الحكومة» and «الحُكُومَة» share this
+    # key (the search normaliser's form of the Arabic name), and the first spelling is the name.
+    key = KeyField(
+        _("comparison key"),
+        source="name_ar",
+        max_length=300,
+        editable=False,
+        default="",
+        help_text=_("The name without tatweel, tashkeel or letter variants: two tags never share it."),
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -93,14 +105,34 @@ class Tag(TagBase):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="tag_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["key"],
+                name="tag_key_unique",
+                violation_error_message=_("A tag with this name, spelled differently, already exists."),
+            ),
         ]
 
     def get_absolute_url(self):
         return slug_url("articles:tag-detail", self.slug)
 
+    def clean(self):
+        # The key the save will write, so that a duplicate is reported by the unique constraint's
+        # validation (full_clean) instead of failing in the database.
+        key = name_key(self.name_ar)
+        if not (self.key or "").startswith(f"{key}#"):
+            self.key = key
+            same = type(self)._default_manager.filter(key=key).exclude(pk=self.pk).first()
+            if same is not None:
+                raise ValidationError(
+                    {"name_ar": _("This is the tag «%(name)s», spelled differently.") % {"name": same.name_ar}},
+                    code="same_tag",
+                )
+        for value in (self.name_ar, self.name_en, self.slug):
+            validate_one_script(value or "")
+
     def slugify(self, tag, i=None):
         # A name made only of punctuation («؟؟») slugifies to nothing; slugs are never empty.
-        slug = super().slugify(tag) or "tag"
+        slug = slugify(tag) or "tag"
         return f"{slug}_{i}" if i is not None else slug
 
 

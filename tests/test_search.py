@@ -72,7 +72,11 @@ class TestNormaliser:
         assert search.forms("الب") == ("الب",)
 
     def test_no_suffix_stemming_so_names_stay_whole(self):
-        assert search.index_text("بوتين بلومبيرغ") == "بوتين بلومبيرغ"
+        # Written names are indexed whole, nothing is cut from their end, and a query for a name
+        # looks for the name alone.
+        assert search.index_text("بوتين بلومبيرغ").split()[:2] == ["بوتين", "بلومبيرغ"]
+        assert search.forms("بوتين") == ("بوتين",)
+        assert search.query_terms("بوتين بلومبيرغ") == [("بوتين",), ("بلومبيرغ",)]
 
     def test_long_queries_are_cut(self):
         terms = search.query_terms("كلمة " * 5000 + " ".join(f"w{n}" for n in range(50)))
@@ -134,6 +138,176 @@ class TestArabicMatching:
         assert found("strong") == [] and found("href") == []
 
 
+# Proclitics (articles/search/proclitics.py): a word after و، ف، ب، ك، ل, alone or with ال, is
+# found by the word alone; words that only start with those letters stay whole.
+PROCLITIC_CASES = [
+    ("فرنسا", "وفرنسا تعلن موقفها", True),
+    ("فرنسا", "ففرنسا لم ترد", True),
+    ("القدس", "مسيرة بالقدس", True),
+    ("قدس", "مسيرة بالقدس", True),
+    ("القدس", "وبالقدس مسيرة أخرى", True),
+    ("مصر", "وفد بمصر", True),
+    ("لبنان", "زيارة ولبنان", True),
+    ("لبنان", "دعم للبنان", True),
+    ("لبنان", "قرار بلبنان", True),
+    ("المدرسة", "هدية للمدرسة", True),
+    ("المدرسة", "وللمدرسة هدية", True),
+    ("الحكومة", "فالحكومة ترد", True),
+    ("العادة", "كالعادة", True),
+    ("الكرملين", "وبالكرملين اجتماع", True),
+    ("الكرملين", "فالكرملين يرد", True),
+    ("ايران", "لإيران موقف", True),
+    ("وزير", "وزير الخارجية يصل", True),
+    ("وزير", "ووزير الخارجية يصل", True),
+    ("كتاب", "بكتاب جديد", True),
+    ("بلد", "بلد جديد", True),
+    ("وفرنسا", "فرنسا تعلن", True),
+    ("والكرملين", "الكرملين يرد", True),
+    ("بالقدس", "القدس", True),
+    # Readings a reader did not mean: a query keeps its own first letters.
+    ("وزير", "زير", False),
+    ("بوتين", "وتين", False),
+    ("كمال", "مال وفير", False),
+    ("فراس", "على رأس الوفد", False),
+    ("الجنة", "اجتماع لجنة الخبراء", False),
+    ("والي", "قال إلى اللقاء", False),
+    ("بلد", "لد", False),
+]
+
+
+class TestProclitics:
+    @pytest.mark.parametrize(
+        ("word", "stems"),
+        [
+            ("وفرنسا", {"فرنسا"}),
+            ("بالقدس", {"القدس", "قدس"}),
+            ("وبالقدس", {"بالقدس", "القدس", "قدس"}),
+            ("فبالقدس", {"بالقدس", "القدس", "قدس"}),
+            ("للمدرسة", {"المدرسه", "مدرسه"}),
+            ("وللمدرسة", {"للمدرسه", "المدرسه", "مدرسه"}),
+            ("كالعادة", {"العاده", "عاده"}),
+            ("ولبنان", {"لبنان"}),
+            ("للبنان", {"لبنان"}),
+            ("بمصر", {"مصر"}),
+            ("وكتاب", {"كتاب"}),
+            ("وزير", {"زير"}),
+        ],
+    )
+    def test_words_are_indexed_as_written_and_with_each_stem(self, word, stems):
+        token = search.tokens(word)[0]
+        indexed = search.forms(token)
+
+        assert indexed[0] == token
+        assert stems <= set(indexed)
+
+    @pytest.mark.parametrize("word", ["بلد", "ولد", "كان", "ومن", "بعد", "والي", "بالي", "والد", "بوتين", "بولندا"])
+    def test_short_stems_and_names_stay_whole_in_the_index(self, word):
+        assert search.forms(word) == (word,)
+
+    @pytest.mark.parametrize("word", ["وزير", "كتاب", "لبنان", "بلد", "بوتين", "كمال", "فراس", "مصر"])
+    def test_a_query_word_without_proclitic_looks_for_itself_alone(self, word):
+        assert search.query_terms(word) == [(word,)]
+
+    @pytest.mark.parametrize(
+        ("query", "forms"),
+        [
+            ("والكرملين", {"والكرملين", "الكرملين"}),
+            ("بالقدس", {"بالقدس", "القدس"}),
+            ("للمدرسة", {"للمدرسه", "المدرسه"}),
+            ("وفرنسا", {"وفرنسا", "فرنسا"}),
+        ],
+    )
+    def test_a_query_word_drops_what_comes_before_al_and_a_lone_conjunction(self, query, forms):
+        assert set(search.query_terms(query)[0]) == forms
+
+    def test_a_query_never_drops_al_itself(self):
+        assert search.query_terms("الجنة") == [("الجنه",)]
+
+    @pytest.mark.parametrize(("query", "headline", "expected"), PROCLITIC_CASES)
+    def test_search_case(self, query, headline, expected):
+        story = make_article(headline=headline, body="<p>نص.</p>")
+
+        assert (story in found(query)) is expected
+
+    @pytest.mark.parametrize(("query", "body", "expected"), PROCLITIC_CASES)
+    def test_same_case_in_the_body(self, query, body, expected):
+        story = make_article(headline="خبر", body=f"<p>{body}</p>")
+
+        assert (story in found(query)) is expected
+
+    def test_a_word_after_wa_and_after_bi_is_found_and_marked(self, client):
+        story = make_article(headline="زيارة رسمية", body="<p>التقى الوفد وفرنسا ثم اجتمع بالقدس مع المسؤولين.</p>")
+
+        assert found("فرنسا") == found("القدس") == found("قدس") == found("فرنسا القدس") == [story]
+        page = search_page(client, "فرنسا").content.decode()
+        assert "<mark>وفرنسا</mark>" in page
+
+
+class TestBlockBoundaries:
+    def test_body_text_puts_a_line_between_blocks_and_joins_inline_elements(self):
+        text = search.body_text(
+            "<h2>الخلفية</h2><p>بدأت <strong>الأز</strong>مة منذ <a href='https://example.com'>عام</a>.</p>"
+            "<ul><li>القاهرة</li><li>عمان</li></ul><ol><li>أولاً</li><li>ثانياً</li></ol>"
+            "<blockquote><p>قال</p></blockquote><h3>التفاصيل</h3><p>سطر<br>آخر</p><p>منزل.</p><p>الشمس</p>"
+            "<figure><figcaption>تعليق</figcaption></figure><p>&lt;نص&gt; &amp; رموز</p>"
+        )
+
+        assert text.split("\n") == [
+            "الخلفية",
+            "بدأت الأزمة منذ عام.",
+            "القاهرة",
+            "عمان",
+            "أولاً",
+            "ثانياً",
+            "قال",
+            "التفاصيل",
+            "سطر",
+            "آخر",
+            "منزل.",
+            "الشمس",
+            "تعليق",
+            "<نص> & رموز",
+        ]
+
+    def test_body_text_of_nothing_and_of_hidden_elements(self):
+        assert search.body_text(None) == search.body_text("") == ""
+        assert search.body_text("<p>نص</p><script>alert(1)</script><style>p{}</style>") == "نص"
+
+    def test_a_heading_and_the_next_paragraph_are_two_words(self):
+        story = make_article(headline="خبر", body="<h2>الخلفية</h2><p>بدأت الأزمة</p><h3>التفاصيل</h3><p>وقال</p>")
+
+        for query in ("الخلفية", "بدأت", "الأزمة", "التفاصيل", "قال"):
+            assert found(query) == [story], query
+        assert found("الخلفيةبدأت") == found("الازمهالتفاصيل") == []
+
+    def test_list_items_do_not_run_together(self):
+        story = make_article(headline="خبر", body="<ul><li>القاهرة</li><li>عمان</li></ul><ol><li>بغداد</li></ol>")
+
+        for query in ("القاهرة", "عمان", "بغداد"):
+            assert found(query) == [story], query
+        assert found("القاهرةعمان") == found("عمانبغداد") == []
+
+    def test_a_quote_is_its_own_words(self):
+        story = make_article(headline="خبر", body="<blockquote><p>السلام</p></blockquote><p>الحرب</p>")
+
+        assert found("السلام") == found("الحرب") == [story]
+
+    def test_excerpt_keeps_a_space_between_paragraphs(self):
+        body = "<p>" + "كلام تمهيدي طويل " * 20 + "عاد إلى المنزل.</p><p>الشمس مشرقة.</p>"
+        excerpt = search.Highlighter.for_query("الشمس").excerpt(search.body_text(body))
+
+        assert "المنزل. <mark>الشمس</mark> مشرقة." in excerpt
+        assert "المنزل.الشمس" not in excerpt
+
+    def test_search_page_excerpt_keeps_blocks_apart(self, client):
+        make_article(headline="خبر", body="<h2>الخلفية</h2><p>عاد إلى المنزل.</p><p>الشمس مشرقة.</p>")
+
+        page = search_page(client, "الشمس").content.decode()
+
+        assert "الخلفية عاد إلى المنزل. <mark>الشمس</mark> مشرقة." in page
+        assert "المنزل.الشمس" not in page and "الخلفيةعاد" not in page
+
+
 NASTY = [
     "",
     " ",
@@ -163,6 +337,11 @@ NASTY = [
     "ـــ",
     "الاسد" * 2500,
     "الاسد " * 2000,
+    "و",
+    "وال",
+    "لل",
+    "وبال فلل كال",
+    "وبالقدس" * 100,
 ]
 
 

@@ -2,9 +2,19 @@
 
 Neither engine folds Arabic well by itself (../shared/ARABIC.md §Search), so both index text
 that our own normaliser (arabic.normalize) has already folded, and queries go through the
-same normaliser. Each word is indexed as written and, when it starts with a proclitic
-(«وال», «بال», «كال», «فال», «لل», «ال»), also without it, so «الكرملين» finds «والكرملين».
-There is no suffix stemming: names stay whole.
+same normaliser. There is no suffix stemming: names stay whole.
+
+Words: a story's body is read with its block elements (paragraphs, headings, list items,
+quotes, line breaks, table cells…) as word boundaries (body_text), so «الخلفية» in a heading
+and the first word of the next paragraph stay two words, in the index and in the excerpt.
+
+Proclitics (proclitics.py, where the rule is written out): a word that may carry a
+conjunction (و، ف), a preposition (ب، ك، ل) and the article (ال; ل + ال is لل) is indexed as
+written and also as each stem it may carry, with a minimum stem: «وفرنسا» also as «فرنسا»,
+«بالقدس» also as «القدس» and «قدس», «وزير» also as «زير» (never only as «زير»); «بلد», «والي»
+stay whole. A query word is looked for as written and, more cautiously, without what comes
+before ال («والكرملين» → «الكرملين») or without a lone conjunction before at least 4 letters
+(«وفرنسا» → «فرنسا»): a query for «بوتين» never looks for «وتين».
 
 User input never reaches an engine as syntax: it is cut into word tokens, each token is
 quoted (FTS5) or passed through plainto_tsquery (PostgreSQL), and a query without tokens
@@ -13,23 +23,20 @@ returns nothing without touching the index.
 
 from __future__ import annotations
 
-import functools
-import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .arabic import normalize
+from .proclitics import forms, query_forms
 
-PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال")
-# What is left of a word after its proclitic must keep at least this many letters.
-MIN_STEM = 2
 # A query is cut to this many tokens of at most this many characters: a 10,000-character
 # query costs no more than a sentence.
 MAX_QUERY_TOKENS = 10
@@ -48,21 +55,6 @@ def tokens(text: str | None) -> list[str]:
     return _TOKEN.findall(normalize(text))
 
 
-def without_proclitic(token: str) -> str:
-    for proclitic in PROCLITICS:
-        if token.startswith(proclitic) and len(token) - len(proclitic) >= MIN_STEM:
-            return token[len(proclitic) :]
-    return token
-
-
-@functools.lru_cache(maxsize=65536)
-def forms(token: str) -> tuple[str, ...]:
-    """The token and, when it has a proclitic, the token without it (a language's words repeat:
-    remembering them makes indexing a long story several times faster)."""
-    bare = without_proclitic(token)
-    return (token,) if bare == token else (token, bare)
-
-
 def index_text(*texts: str | None) -> str:
     """What the index stores for ``texts``: every token and its proclitic-free form."""
     return " ".join(form for text in texts for token in tokens(text) for form in forms(token))
@@ -76,15 +68,62 @@ def query_terms(query: str | None) -> list[tuple[str, ...]]:
         if token in seen:
             continue
         seen.add(token)
-        terms.append(forms(token))
+        terms.append(query_forms(token))
         if len(terms) == MAX_QUERY_TOKENS:
             break
     return terms
 
 
+# Elements that end a word: text on either side of them never runs together.
+BLOCK_ELEMENTS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li"),
+        *("main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"),
+    }
+)
+# Elements whose content is never text a reader sees.
+_HIDDEN_ELEMENTS = frozenset({"script", "style", "template"})
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN_ELEMENTS:
+            self.hidden += 1
+        elif tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN_ELEMENTS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def body_text(html_text: str | None) -> str:
-    """A sanitised body as plain text, entities decoded."""
-    return html.unescape(strip_tags(html_text or ""))
+    """A sanitised body as plain text, entities decoded, one line per block: a heading, a
+    paragraph, a list item or a quote never runs into the next («منزل.» then «الشمس», not
+    «منزل.الشمس»); inline elements (strong, em, a) join what they touch, as on the page."""
+    if not html_text:
+        return ""
+    extractor = _TextExtractor()
+    extractor.feed(html_text)
+    extractor.close()
+    return _BLANK_LINES.sub("\n", "".join(extractor.parts)).strip()
 
 
 # --- Querying ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..stories.catalogue import Agency
+from ..stories.text import CleanCharField
 
 
 def image_upload_to(instance, filename: str) -> str:
@@ -33,7 +34,7 @@ class AgencyAlias(models.Model):
     """Another way an agency's name is written in photo credits («REUTERS», «رويترز»)."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(_("credit as written"), max_length=150)
+    name = CleanCharField(_("credit as written"), max_length=150)
     key = models.CharField(_("comparison key"), max_length=150, unique=True, editable=False)
 
     class Meta:
@@ -53,7 +54,7 @@ class CreditSuggestion(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DISMISSED = "dismissed", _("Dismissed")
 
-    text = models.CharField(_("credit as found"), max_length=150)
+    text = CleanCharField(_("credit as found"), max_length=150)
     key = models.CharField(_("comparison key"), max_length=150, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     agency = models.ForeignKey(
@@ -99,13 +100,13 @@ class Image(models.Model):
     format = models.CharField(_("format"), max_length=8, editable=False, blank=True)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
-    caption = models.CharField(
+    caption = CleanCharField(
         _("caption"),
         max_length=500,
         blank=True,
         help_text=_("What the photo shows. Do not type the credit here: it comes from the credit field."),
     )
-    alt_text = models.CharField(
+    alt_text = CleanCharField(
         _("alt text"),
         max_length=300,
         blank=True,
@@ -131,15 +132,15 @@ class Image(models.Model):
         on_delete=models.SET_NULL,
         related_name="images",
     )
-    photographer = models.CharField(_("photographer"), max_length=150, blank=True)
+    photographer = CleanCharField(_("photographer"), max_length=150, blank=True)
     is_photographer_anonymous = models.BooleanField(
         _("anonymous photographer"),
         default=False,
         help_text=_("Keep the photographer's name off everything readers see."),
     )
-    copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
+    copyright_notice = CleanCharField(_("copyright notice"), max_length=300, blank=True)
     licence = models.CharField(_("licence"), max_length=12, choices=Licence.choices, blank=True)
-    usage_terms = models.CharField(
+    usage_terms = CleanCharField(
         _("usage terms"),
         max_length=300,
         blank=True,

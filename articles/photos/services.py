@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..changes.events import PhotoChange
@@ -26,6 +25,7 @@ from ..models import (
 )
 from ..photos import images
 from ..search.arabic import normalize
+from ..stories.text import slugify
 
 
 def image_articles_using(*, image: Image) -> list[Article]:
@@ -136,7 +136,7 @@ def credit_suggestion_dismiss(*, suggestion: CreditSuggestion) -> None:
 
 
 def unique_agency_slug(text: str) -> str:
-    base = slugify(text, allow_unicode=True)[:140] or "agency"
+    base = slugify(text)[:140] or "agency"
     candidate, n = base, 2
     while Agency.objects.filter(slug=candidate).exists():
         candidate, n = f"{base}-{n}", n + 1

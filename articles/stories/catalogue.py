@@ -8,14 +8,15 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.models import ItemBase, TagBase
 
 from .addresses import slug_url
-from .text import KeyField, name_key, slugify, validate_one_script
+from .text import CleanCharField, CleanTextField, KeyField, name_key, slugify, validate_one_script
 
 
 class Section(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = CleanCharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
         max_length=100,
@@ -38,9 +39,12 @@ class Section(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:section-detail", self.slug)
 
+    def clean(self):
+        validate_one_script(self.slug or "", field="slug")
+
 
 class Author(models.Model):
-    name = models.CharField(_("name"), max_length=150)
+    name = CleanCharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -51,7 +55,7 @@ class Author(models.Model):
         related_name="author_profile",
         help_text=_("The staff account of this author, if they have one."),
     )
-    bio = models.TextField(_("short bio"), blank=True)
+    bio = CleanTextField(_("short bio"), blank=True)
 
     class Meta:
         verbose_name = _("author")
@@ -64,11 +68,14 @@ class Author(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:author-detail", self.slug)
 
+    def clean(self):
+        validate_one_script(self.slug or "", field="slug")
+
 
 class Agency(models.Model):
     """A news agency or publication: cited as a story's source and credited on photos."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = CleanCharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
     website = models.URLField(_("website"), blank=True)
 
@@ -83,11 +90,16 @@ class Agency(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:source-detail", self.slug)
 
+    def clean(self):
+        validate_one_script(self.slug or "", field="slug")
+
 
 class Tag(TagBase):
     """A bilingual tag; taggit's own tag model cannot be translated."""
 
-    # TagBase's name and slug are unique; a 100-character name holds any real tag.
+    # TagBase's name and slug are unique; a 100-character name holds any real tag. The name is
+    # TagBase's, cleaned on write (articles/stories/text.py).
+    name = CleanCharField(verbose_name=pgettext_lazy("A tag name", "name"), unique=True, max_length=100)
     # One tag per word however it is spelled: «الحكـــومة», «الحكومة» and «الحُكُومَة» share this
     # key (the search normaliser's form of the Arabic name), and the first spelling is the name.
     key = KeyField(
@@ -127,8 +139,8 @@ class Tag(TagBase):
                     {"name_ar": _("This is the tag «%(name)s», spelled differently.") % {"name": same.name_ar}},
                     code="same_tag",
                 )
-        for value in (self.name_ar, self.name_en, self.slug):
-            validate_one_script(value or "")
+        for field in ("name_ar", "name_en", "slug"):
+            validate_one_script(getattr(self, field) or "", field=field)
 
     def slugify(self, tag, i=None):
         # A name made only of punctuation («؟؟») slugifies to nothing; slugs are never empty.

@@ -13,6 +13,7 @@ from ..photos.models import Image
 from .addresses import slug_url
 from .catalogue import Agency, Author, Section, TaggedArticle
 from .sanitize import SanitizedHTMLField
+from .text import CleanCharField, CleanTextField, validate_one_script
 
 # Fields a bulk update() may change without announcing it: they show on no reader page.
 QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "updated_by_id", "created_by", "created_by_id"})
@@ -81,10 +82,8 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
-    headline = models.CharField(_("headline"), max_length=250)
-    dek = models.TextField(
-        _("dek"), blank=True, max_length=600, help_text=_("One or two sentences under the headline.")
-    )
+    headline = CleanCharField(_("headline"), max_length=250)
+    dek = CleanTextField(_("dek"), blank=True, max_length=600, help_text=_("One or two sentences under the headline."))
     slug = models.SlugField(
         _("slug"),
         max_length=250,
@@ -251,6 +250,8 @@ class Article(models.Model):
         return slug_url("articles:article-detail", self.slug)
 
     def clean(self):
+        for language, _name in settings.LANGUAGES:
+            validate_one_script(getattr(self, f"slug_{language}", "") or "", field=f"slug_{language}")
         if self.status == self.Status.PUBLISHED and self.is_translation_needed:
             raise ValidationError(
                 gettext(
@@ -289,7 +290,7 @@ class Byline(models.Model):
         on_delete=models.PROTECT,
         related_name="bylines",
     )
-    text = models.CharField(
+    text = CleanCharField(
         _("name as written"),
         max_length=150,
         blank=True,
@@ -364,7 +365,7 @@ class Placement(models.Model):
             "Show the photo after this paragraph of the body (1 is the first). Empty: in the gallery at the end."
         ),
     )
-    caption_override = models.CharField(
+    caption_override = CleanCharField(
         _("caption for this story"),
         max_length=500,
         blank=True,
@@ -397,7 +398,7 @@ class Correction(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
     )
-    note = models.TextField(_("correction"), help_text=_("What was wrong and what is correct now."))
+    note = CleanTextField(_("correction"), help_text=_("What was wrong and what is correct now."))
     created_at = models.DateTimeField(_("corrected at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,11 +2,16 @@
 
 Whatever the editor, an import or a forged POST sends, only this allow-list is
 stored: p, h2, h3, strong, em, a (http, https and mailto links only, given
-``rel="noopener"``), blockquote (pull quotes) and lists.
+``rel="noopener"``), blockquote (pull quotes) and lists. Direction controls are removed (the
+marks U+200E/U+200F stay), and a body with no visible text is stored empty.
 """
+
+import html
 
 import nh3
 from django_prose_editor.fields import ProseEditorField
+
+from .text import DIRECTION_CONTROLS, clean_text
 
 ALLOWED_TAGS = frozenset({"p", "h2", "h3", "strong", "em", "a", "blockquote", "ul", "ol", "li"})
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -36,14 +41,20 @@ _cleaner = nh3.Cleaner(
 )
 
 
-def sanitize_html(html: str | None) -> str:
-    if not html:
+def sanitize_html(markup: str | None) -> str:
+    if not markup:
         return ""
-    cleaned = _cleaner.clean(html).strip()
-    # ProseMirror always sends at least one empty paragraph; store that as empty.
-    if cleaned in {"<p></p>", "<p><br></p>"}:
+    cleaned = _cleaner.clean(markup).translate(DIRECTION_CONTROLS).strip()
+    # ProseMirror always sends at least one empty paragraph; that, or paragraphs holding only
+    # spaces, zero-width characters or marks, is stored as empty.
+    if not clean_text(html_text(cleaned)):
         return ""
     return cleaned
+
+
+def html_text(markup: str) -> str:
+    """The text of sanitised ``markup``, without its tags."""
+    return html.unescape(nh3.clean(markup, tags=set()))
 
 
 class SanitizedHTMLField(ProseEditorField):

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..changes.events import CatalogueChange, StoryChange
@@ -27,12 +26,14 @@ from ..models import (
     Section,
 )
 from . import permissions
+from .tags import tag_names
+from .text import slugify
 
 SLUG_MAX_LENGTH = 200
 
 
 def _unique_slug(*, text: str, field: str, exclude_pk: int | None) -> str:
-    base = slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or "story"
+    base = slugify(text)[:SLUG_MAX_LENGTH].strip("-") or "story"
     candidate, n = base, 2
     others = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
     while others.filter(**{field: candidate}).exists():
@@ -213,11 +214,14 @@ def article_create(
 
 @transaction.atomic
 def article_set_tags(*, article: Article, tags: Iterable[str]) -> None:
+    """File the story under ``tags`` (names as typed); a name spelled differently from an existing
+    tag («الحكـــومة» for «الحكومة») is that tag. Raises ValidationError for a name over 100
+    characters or with a word in two alphabets."""
     # modeltranslation rewrites taggit's lookups by name into the active language, so under
     # /en/ an existing Arabic tag is not found and creating it again breaks its unique name.
     # Tags are typed by their default-language (Arabic) name whatever the page's language.
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), StoryChange(articles=[article]):
-        article.tags.set(list(tags))
+        article.tags.set(tag_names(tags))
 
 
 @transaction.atomic

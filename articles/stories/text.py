@@ -72,11 +72,12 @@ def mixed_script_words(text: str | None) -> list[str]:
     return words
 
 
-def validate_one_script(value: str) -> None:
-    """Refuse a name or slug with a word written in two scripts (a look-alike letter)."""
+def validate_one_script(value: str, *, field: str | None = None) -> None:
+    """Refuse a name or slug with a word written in two scripts (a look-alike letter); with
+    ``field``, the error is that field's."""
     words = mixed_script_words(value)
     if words:
-        raise ValidationError(
+        error = ValidationError(
             _(
                 "«%(word)s» mixes letters of different alphabets in one word (for example a Cyrillic "
                 "letter in a Latin word). Type the word again in one alphabet."
@@ -84,6 +85,7 @@ def validate_one_script(value: str) -> None:
             code="mixed_script",
             params={"word": words[0]},
         )
+        raise ValidationError({field: error}) if field else error
 
 
 class CleanFormField(forms.CharField):

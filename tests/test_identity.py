@@ -1,6 +1,7 @@
 """One word, one identity: tags and slugs written in any variant resolve to one tag or slug;
 direction controls never reach a page; lengths and alphabets are checked by the forms."""
 
+import importlib
 from urllib.parse import unquote
 
 import pytest
@@ -8,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Article, Image, Tag
+from articles.models import Article, Image, Section, Tag
 from articles.photos import services as photo_services
 from articles.stories import services
-from articles.stories.text import clean_text, mixed_script_words, slugify
+from articles.stories.text import clean_text, mixed_script_words, name_key, slugify
 
 from .factories import jpeg_upload, make_agency, make_article, make_placement, make_section
 from .test_admin import admin_url, form_data
@@ -137,6 +138,15 @@ class TestOneTagPerWord:
         assert later.key == f"{first.key}#{later.pk}"
 
 
+def test_migration_keeps_existing_duplicates_apart():
+    migration = importlib.import_module("articles.migrations.0016_tag_keys")
+
+    found = migration.keys({7: "الحكـــومة", 3: "الحكومة", 5: "الحُكُومَة", 9: "کتاب"})
+
+    assert found == {3: "الحكومه", 5: "الحكومه#5", 7: "الحكومه#7", 9: "كتاب"}
+    assert {name: migration._key(name) == name_key(name) for name in SPELLINGS} == dict.fromkeys(SPELLINGS, True)
+
+
 class TestSlugs:
     @pytest.mark.parametrize(
         ("text", "slug"),
@@ -171,6 +181,15 @@ class TestSlugs:
 
         assert sorted(story.tags.values_list("slug", flat=True)) == sorted(["عام-2026", "الحكومة", "می-خواهم"])
 
+    def test_a_slug_typed_in_the_section_form_is_put_in_normal_form(self, staff_client):
+        response = staff_client.post(
+            admin_url("section_add"),
+            {"name_ar": "عام ٢٠٢٦", "name_en": "2026", "slug": "عامـ-٢٠٢٦", "position": "0", "_save": "1"},
+        )
+
+        assert response.status_code == 302, _errors(response)
+        assert Section.objects.get(name_ar="عام ٢٠٢٦").slug == "عام-2026"
+
     def test_agency_slug_from_a_credit(self):
         assert photo_services.unique_agency_slug("وكالة ٢٤") == "وكالة-24"
 
@@ -192,6 +211,19 @@ class TestScripts:
         with pytest.raises(ValidationError):
             make_article(tags=[f"P{CYRILLIC_A}ris"])
         assert not Tag.objects.exists()
+
+    def test_a_headline_whose_address_would_mix_alphabets_is_refused_in_the_story_form(self, staff_client):
+        response = _add_story(staff_client, headline_ar=f"زيارة إلى P{CYRILLIC_A}ris")
+
+        assert response.status_code == 200
+        assert "headline_ar" in response.context["adminform"].form.errors
+        assert not Article.objects.exists()
+
+    def test_a_mixed_slug_typed_in_the_story_form_is_refused(self, staff_client):
+        response = _add_story(staff_client, slug_ar=f"p{CYRILLIC_A}ris")
+
+        assert response.status_code == 200
+        assert "slug_ar" in response.context["adminform"].form.errors
 
     def test_a_mixed_section_slug_is_refused_in_its_form(self, staff_client):
         response = staff_client.post(

@@ -4,6 +4,7 @@ from contextvars import ContextVar
 
 from django import forms
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from ..models import (
     Placement,
 )
 from ..stories import history, permissions, preview, services
+from ..stories.text import slugify, validate_one_script
 from . import presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
 from .admin_site import STASH_COOKIE, take_stash
@@ -103,6 +105,15 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned_data["published_at"] = services.publication_time(
                 status=cleaned_data["status"], published_at=cleaned_data["published_at"]
             )
+        # A slug left empty is made from the headline by the service, which refuses a word in two
+        # alphabets: say so here, on the headline, rather than when the story is saved.
+        for language, _name in settings.LANGUAGES:
+            headline = cleaned_data.get(f"headline_{language}")
+            if headline and not cleaned_data.get(f"slug_{language}"):
+                try:
+                    validate_one_script(slugify(headline))
+                except ValidationError as error:
+                    self.add_error(f"headline_{language}", error)
         lead_image = cleaned_data.get("lead_image")
         if cleaned_data.get("status") == Article.Status.PUBLISHED and lead_image is not None:
             problems = services.publication_problems(images_shown=[lead_image])

@@ -35,16 +35,24 @@ def _key(name):
     return " ".join(text.translate({**_CONTROLS, **_FOLD}).casefold().split())
 
 
+def keys(names):
+    """{pk: key} for ``names`` ({pk: Arabic name}): a key already taken by a lower pk is suffixed."""
+    seen, result = set(), {}
+    for pk in sorted(names):
+        key = _key(names[pk])
+        if key in seen:
+            key = f"{key}#{pk}"
+        seen.add(key)
+        result[pk] = key
+    return result
+
+
 def fill_keys(apps, schema_editor):
     Tag = apps.get_model("articles", "Tag")
-    seen = set()
-    tags = list(Tag.objects.order_by("pk").only("pk", "name_ar", "name"))
+    tags = list(Tag.objects.only("pk", "name_ar", "name"))
+    found = keys({tag.pk: tag.name_ar or tag.name for tag in tags})
     for tag in tags:
-        key = _key(tag.name_ar or tag.name)
-        if key in seen:
-            key = f"{key}#{tag.pk}"
-        seen.add(key)
-        tag.key = key
+        tag.key = found[tag.pk]
     Tag.objects.bulk_update(tags, ["key"], batch_size=1000)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.models import ItemBase, TagBase
 
 from .addresses import slug_url
-from .text import CleanCharField, CleanTextField, KeyField, name_key, slugify, validate_one_script
+from .text import CleanCharField, CleanTextField, KeyField, name_key, slug_form, slugify, validate_one_script
 
 
 class Section(models.Model):
@@ -40,6 +40,7 @@ class Section(models.Model):
         return slug_url("articles:section-detail", self.slug)
 
     def clean(self):
+        self.slug = slug_form(self.slug)
         validate_one_script(self.slug or "", field="slug")
 
 
@@ -69,6 +70,7 @@ class Author(models.Model):
         return slug_url("articles:author-detail", self.slug)
 
     def clean(self):
+        self.slug = slug_form(self.slug)
         validate_one_script(self.slug or "", field="slug")
 
 
@@ -91,6 +93,7 @@ class Agency(models.Model):
         return slug_url("articles:source-detail", self.slug)
 
     def clean(self):
+        self.slug = slug_form(self.slug)
         validate_one_script(self.slug or "", field="slug")
 
 
@@ -128,6 +131,7 @@ class Tag(TagBase):
         return slug_url("articles:tag-detail", self.slug)
 
     def clean(self):
+        self.slug = slug_form(self.slug)
         # The key the save will write, so that a duplicate is reported by the unique constraint's
         # validation (full_clean) instead of failing in the database.
         key = name_key(self.name_ar)

@@ -13,7 +13,7 @@ from ..photos.models import Image
 from .addresses import slug_url
 from .catalogue import Agency, Author, Section, TaggedArticle
 from .sanitize import SanitizedHTMLField
-from .text import CleanCharField, CleanTextField, validate_one_script
+from .text import CleanCharField, CleanTextField, slug_form, validate_one_script
 
 # Fields a bulk update() may change without announcing it: they show on no reader page.
 QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "updated_by_id", "created_by", "created_by_id"})
@@ -251,7 +251,9 @@ class Article(models.Model):
 
     def clean(self):
         for language, _name in settings.LANGUAGES:
-            validate_one_script(getattr(self, f"slug_{language}", "") or "", field=f"slug_{language}")
+            slug = slug_form(getattr(self, f"slug_{language}", ""))
+            setattr(self, f"slug_{language}", slug)
+            validate_one_script(slug or "", field=f"slug_{language}")
         if self.status == self.Status.PUBLISHED and self.is_translation_needed:
             raise ValidationError(
                 gettext(

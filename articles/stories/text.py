@@ -54,6 +54,14 @@ def slugify(text: str | None) -> str:
     return django_slugify(_SLUG_DROP.sub("", text), allow_unicode=True)
 
 
+def slug_form(slug: str | None) -> str | None:
+    """A typed slug in the form slugify() gives: no tatweel or tashkeel, ASCII digits, a hyphen
+    for a zero-width non-joiner; its letters and their case as typed."""
+    if not slug:
+        return slug
+    return _SLUG_DROP.sub("", unicodedata.normalize("NFKC", slug).translate(_SLUG_TABLE)).replace(" ", "-")
+
+
 def _script(char: str) -> str | None:
     if not char.isalpha():
         return None

@@ -16,6 +16,7 @@ from articles.stories.text import clean_text, mixed_script_words, name_key, slug
 
 from .factories import jpeg_upload, make_agency, make_article, make_placement, make_section
 from .test_admin import admin_url, form_data
+from .test_ninjs import import_document, text_document
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +344,20 @@ class TestDirectionControls:
         story = make_article(body="<p>\u200f \u200b</p><p><br></p>")
 
         assert Article.objects.get(pk=story.pk).body_ar == ""
+
+
+def test_wire_subjects_in_other_spellings_resolve_to_the_existing_tag():
+    make_section(name="العالم", name_en="World", slug="world")
+    first = make_article(tags=["الحكومة"]).tags.get()
+
+    import_document(
+        text_document(
+            headlines=[{"role": "main", "value": f"عاجل {RLO}gpj.exe"}],
+            subjects=[{"name": "الحكـــومة"}, {"name": "الحُكُومَة"}, {"name": f"الأردن{RLO}"}],
+        )
+    )
+
+    story = Article.objects.get(wire_uri="urn:newsml:example.org:20241211:wire-1")
+    assert story.headline_ar == "عاجل gpj.exe"
+    assert sorted(tag.name for tag in story.tags.all()) == ["الأردن", "الحكومة"]
+    assert story.tags.get(name="الحكومة") == first

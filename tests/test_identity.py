@@ -56,6 +56,12 @@ class TestOneTagPerWord:
         assert [tag.name for tag in story.tags.all()] == ["الحكـــومة"]
         assert Tag.objects.count() == 1
 
+    def test_of_two_new_spellings_in_the_tag_box_the_first_typed_names_the_tag(self, staff_client):
+        response = _add_story(staff_client, tags="الحُكُومَة، الحكـــومة، الحكومة")
+
+        assert response.status_code == 302, _errors(response)
+        assert [tag.name for tag in Tag.objects.all()] == ["الحُكُومَة"]
+
     @pytest.mark.parametrize("typed", SPELLINGS[1:])
     def test_a_later_spelling_typed_in_the_form_is_the_first_tag(self, staff_client, typed):
         first = make_article(tags=[SPELLINGS[0]]).tags.get()

@@ -52,7 +52,9 @@ def parse_tags(tagstring: str | None) -> list[str]:
     if "," not in text and '"' not in text:
         text = text.strip()
         return tag_names([text]) if text else []
-    return tag_names(_parse_tags(text))
+    # taggit's parser sorts the names; keep them in the order typed, so that of two spellings of
+    # a new tag the first typed names it.
+    return tag_names(sorted(_parse_tags(text), key=text.find))
 
 
 def edit_string_for_tags(tags) -> str:

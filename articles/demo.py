@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from .models import Agency, Author, Section
+from .models import Agency, Author, Section, Tag
 from .photos import services as photo_services
 from .stories import services
 
@@ -48,6 +48,44 @@ AGENCIES = (
     ("NBC News", "NBC News", "nbc-news", "https://www.nbcnews.com/"),
     ("فرانس برس", "AFP", "afp", "https://www.afp.com/"),
     ("أسوشيتد برس", "Associated Press", "ap", "https://apnews.com/"),
+)
+
+# Every demo tag's English name: an English page shows only tags named in English.
+TAGS = (
+    ("الشرق الأوسط", "Middle East"),
+    ("إعادة الإعمار", "Reconstruction"),
+    ("الدبلوماسية", "Diplomacy"),
+    ("البرلمان", "Parliament"),
+    ("الخصوصية", "Privacy"),
+    ("التقنية", "Technology"),
+    ("الانتخابات", "Elections"),
+    ("الشباب", "Youth"),
+    ("المدن", "Cities"),
+    ("البحر الأحمر", "Red Sea"),
+    ("الملاحة", "Shipping"),
+    ("الحكومة الإلكترونية", "E-government"),
+    ("البنك المركزي", "Central bank"),
+    ("التضخم", "Inflation"),
+    ("أسعار الفائدة", "Interest rates"),
+    ("الزراعة", "Agriculture"),
+    ("التجارة", "Trade"),
+    ("التمور", "Dates"),
+    ("الشركات الناشئة", "Start-ups"),
+    ("التقنية المالية", "Fintech"),
+    ("الاستثمار", "Investment"),
+    ("الطاقة الشمسية", "Solar power"),
+    ("الطاقة المتجددة", "Renewable energy"),
+    ("المناخ", "Climate"),
+    ("الكتب", "Books"),
+    ("معارض الكتاب", "Book fairs"),
+    ("الترجمة", "Translation"),
+    ("السينما", "Cinema"),
+    ("المهرجانات", "Festivals"),
+    ("الأفلام القصيرة", "Short films"),
+    ("التراث", "Heritage"),
+    ("الترميم", "Restoration"),
+    ("المدن القديمة", "Old cities"),
+    ("الموسيقى", "Music"),
 )
 
 
@@ -411,4 +449,8 @@ def load_demo(*, now=None) -> int:
             publish_at=now - timedelta(hours=3 * index + 1),
             by=editor,
         )
+    english_tags = dict(TAGS)
+    for tag in Tag.objects.filter(name_ar__in=english_tags):
+        tag.name_en = english_tags[tag.name_ar]
+        services.catalogue_save(obj=tag)
     return len(STORIES)

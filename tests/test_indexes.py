@@ -40,6 +40,8 @@ def lists():
     )
     make_article(headline="الكرملين يرد", body="<p>الطاقة</p>")
     tag = Tag.objects.get(slug="الطاقة")
+    tag.name_en = "Energy"  # an English tag page exists only for a tag named in English
+    services.catalogue_save(obj=tag)
     newest = public_articles().for_listing().order_by("-published_at", "-pk")
     with translation.override("en"):
         tag_in_english = tag_page(tag)

@@ -90,6 +90,9 @@ class Newsroom:
             sources=[self.reuters],
         )
         self.tag = self.story.tags.get(name="الشرق الأوسط")
+        # An English page shows only tags named in English (tests/test_english_pages.py).
+        self.tag.name_en = "Middle East"
+        services.catalogue_save(obj=self.tag)
 
     def url(self, kind: str, language: str = "ar") -> str:
         subject = {
@@ -374,6 +377,10 @@ class TestQueryBudgets:
             "source": shared["sources"][0],
             "author": shared["authors"][0],
         }[kind]
+        if kind == "tag":
+            # An English tag page exists only for a tag named in English.
+            subject.name_en = "Economy"
+            services.catalogue_save(obj=subject)
         return url_in(language, name="articles:home") if subject is None else url_in(language, subject)
 
     @pytest.mark.parametrize("language", ["ar", "en"])

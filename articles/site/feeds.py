@@ -14,12 +14,15 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import storages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ..models import Agency, Author, Byline, Section, Tag
+from .translated import byline_label, has_own_name, own, own_name, plain, shown_tags
 from .views import public_articles
 
 FEED_ITEMS = 30
@@ -102,7 +105,7 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek
+        return own(item, "dek")
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -114,10 +117,12 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return "، ".join(byline.name for byline in item.bylines.all()) or None
+        # Names without a form in the feed's language are left out: a feed cannot mark them.
+        names = [label for label in map(byline_label, item.bylines.all()) if label]
+        return ("، " if get_language() == "ar" else ", ").join(names) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in shown_tags(item)]
 
     def item_enclosures(self, item):
         image = item.lead_image
@@ -140,10 +145,10 @@ class LatestArticlesFeed(Feed):
                 "url": self.request.build_absolute_uri(url),
                 "width": width,
                 "height": height,
-                "caption": image.caption,
-                "credit": image.credit.name if image.credit_id else "",
-                "photographer": image.public_photographer,
-                "copyright": image.public_copyright_notice,
+                "caption": own(image, "caption"),
+                "credit": own_name(image.credit) if image.credit_id else "",
+                "photographer": plain(image.public_photographer),
+                "copyright": plain(image.public_copyright_notice),
             }
         }
 
@@ -154,17 +159,23 @@ class SubjectFeed(LatestArticlesFeed):
     model = None
     article_filter = ""
 
+    subject_label = ""
+
     def get_object(self, request, slug):
         return get_object_or_404(self.model, slug=slug)
 
+    def subject(self, obj) -> str:
+        # A name the feed's language lacks gives way to what the feed lists.
+        return own_name(obj) or str(self.subject_label)
+
     def title(self, obj=None):
-        return f"{str(settings.SITE_NAME)}: {obj}"
+        return f"{str(settings.SITE_NAME)}: {self.subject(obj)}"
 
     def link(self, obj=None):
         return obj.get_absolute_url()
 
     def description(self, obj=None):
-        return _("The latest stories: %(subject)s") % {"subject": obj}
+        return _("The latest stories: %(subject)s") % {"subject": self.subject(obj)}
 
     def articles(self, obj):
         return public_articles().filter(**{self.article_filter: obj}).order_by("-published_at", "-pk")
@@ -172,11 +183,19 @@ class SubjectFeed(LatestArticlesFeed):
 
 class SectionFeed(SubjectFeed):
     model = Section
+    subject_label = gettext_lazy("Section")
     article_filter = "section"
 
 
 class TagFeed(SubjectFeed):
     model = Tag
+
+    def get_object(self, request, slug):
+        # As the tag's page: no feed in a language the tag has no name in.
+        tag = super().get_object(request, slug)
+        if not has_own_name(tag):
+            raise Http404
+        return tag
 
     def articles(self, obj):
         # The tag's newest rows first, without sorting every story that ever carried it.
@@ -185,9 +204,11 @@ class TagFeed(SubjectFeed):
 
 class SourceFeed(SubjectFeed):
     model = Agency
+    subject_label = gettext_lazy("Source")
     article_filter = "cited_sources__source"
 
 
 class AuthorFeed(SubjectFeed):
     model = Author
+    subject_label = gettext_lazy("Author")
     article_filter = "bylines__author"

@@ -19,7 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, gettext, ngettext
 from jinja2 import Environment
 
-from . import dates, seo
+from ..models import Tag
+from . import dates, seo, translated
 
 MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
@@ -29,9 +30,10 @@ def url(name: str, *args, **kwargs) -> str:
 
 
 def url_in_language(obj, language: str) -> str:
-    """The address of ``obj`` (or of the home page when there is none) in ``language``."""
+    """The address of ``obj`` in ``language``, or of that language's home page when there is no
+    ``obj`` or it has no page there (a tag without a name in ``language``)."""
     with translation.override(language):
-        if not obj:
+        if not obj or (isinstance(obj, Tag) and not translated.has_own_name(obj)):
             return reverse("articles:home")
         return obj.get_absolute_url()
 
@@ -120,6 +122,12 @@ def environment(**options) -> Environment:
             "article_head": article_head,
             "page_of": page_of,
             "search_summary": search_summary,
+            "own": translated.own,
+            "name_html": translated.name_html,
+            "byline_html": translated.byline_html,
+            "caption": translated.caption,
+            "shown_tags": translated.shown_tags,
+            "shown_corrections": translated.shown_corrections,
         }
     )
     env.filters.update({"reader_date": reader_date, "isodate": isodate})

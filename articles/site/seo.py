@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Article, Image
+from .translated import byline_label, own, own_name, plain, shown_tags
 
 OG_LOCALES = {"ar": "ar_AR", "en": "en_US"}
 # The characters that could end a <script> element or start an HTML comment inside it.
@@ -56,20 +57,38 @@ def _image_object(image: Image, request) -> dict:
         "width": width,
         "height": height,
     }
-    if image.caption:
-        data["caption"] = image.caption
-    if image.credit_id:
-        data["creditText"] = image.credit.name
-    if image.public_photographer:
-        data["creator"] = {"@type": "Person", "name": image.public_photographer}
-    elif image.credit_id:
+    caption = own(image, "caption")
+    if caption:
+        data["caption"] = caption
+    credit = own_name(image.credit) if image.credit_id else ""
+    if credit:
+        data["creditText"] = credit
+    photographer = plain(image.public_photographer)
+    if photographer:
+        data["creator"] = {"@type": "Person", "name": photographer}
+    elif credit:
         # An anonymous photographer is credited to the agency only.
-        data["creator"] = {"@type": "Organization", "name": image.credit.name}
-    if image.public_copyright_notice:
-        data["copyrightNotice"] = image.public_copyright_notice
-    elif image.credit_id:
-        data["copyrightNotice"] = image.credit.name
+        data["creator"] = {"@type": "Organization", "name": credit}
+    copyright_notice = plain(image.public_copyright_notice)
+    if copyright_notice:
+        data["copyrightNotice"] = copyright_notice
+    elif credit:
+        data["copyrightNotice"] = credit
     return data
+
+
+def _present(**values) -> dict:
+    return {key: value for key, value in values.items() if value}
+
+
+def _author(byline, request) -> dict:
+    """A byline as schema.org: a staff author is a Person with their page, free text an
+    Organization («وكالات»); a name the page's language lacks is left out (``translated``)."""
+    name = byline_label(byline)
+    if byline.author_id:
+        url = request.build_absolute_uri(byline.author.get_absolute_url())
+        return {"@type": "Person", **_present(name=name, url=url)}
+    return {"@type": "Organization", "name": name} if name else {}
 
 
 def story_images(article: Article) -> list[Image]:
@@ -89,16 +108,7 @@ def news_article(article: Article, request, url: str | None = None) -> dict:
     """schema.org NewsArticle for a story page, in the page's language (``url``: its canonical URL)."""
     url = url or canonical_url(article, request)
     language = translation.get_language()
-    authors = [
-        {
-            "@type": "Person",
-            "name": byline.author.name,
-            "url": request.build_absolute_uri(byline.author.get_absolute_url()),
-        }
-        if byline.author_id
-        else {"@type": "Organization", "name": byline.text}
-        for byline in article.bylines.all()
-    ]
+    authors = [_author(byline, request) for byline in article.bylines.all()]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -108,9 +118,9 @@ def news_article(article: Article, request, url: str | None = None) -> dict:
         "inLanguage": language,
         "datePublished": iso(article.published_at) if article.published_at else None,
         "dateModified": iso(article.updated_at),
-        "author": authors,
-        "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "author": [author for author in authors if author],
+        "articleSection": own_name(article.section) or None,
+        "keywords": [tag.name for tag in shown_tags(article)],
         "publisher": {
             "@type": "Organization",
             "name": str(settings.SITE_NAME),
@@ -119,13 +129,15 @@ def news_article(article: Article, request, url: str | None = None) -> dict:
         },
         "image": [_image_object(image, request) for image in story_images(article)],
         "citation": [
-            {"@type": "CreativeWork", "name": cited.source.name, **({"url": cited.url} if cited.url else {})}
+            {"@type": "CreativeWork", **_present(name=own_name(cited.source), url=cited.url)}
             for cited in article.cited_sources.all()
+            if own_name(cited.source) or cited.url
         ],
         "isAccessibleForFree": True,
     }
-    if article.dek:
-        data["description"] = article.dek
+    dek = own(article, "dek")
+    if dek:
+        data["description"] = dek
     translations = [
         {"@type": "NewsArticle", "inLanguage": other, "url": other_url}
         for other, other_url in alternates(article, request)
@@ -149,8 +161,9 @@ def open_graph(article: Article, request, url: str | None = None) -> list[tuple[
     pairs += [
         ("og:locale:alternate", OG_LOCALES.get(other, other)) for other in languages_of(article) if other != language
     ]
-    if article.dek:
-        pairs.append(("og:description", article.dek))
+    dek = own(article, "dek")
+    if dek:
+        pairs.append(("og:description", dek))
     image = article.lead_image if article.lead_image_id and article.lead_image.rendition_key else None
     if image is not None:
         width, height = image.rendition_size("full", max(image.rendition_widths("full")))
@@ -158,24 +171,29 @@ def open_graph(article: Article, request, url: str | None = None) -> list[tuple[
             ("og:image", request.build_absolute_uri(image.fallback_url("full", 1920))),
             ("og:image:width", str(width)),
             ("og:image:height", str(height)),
-            ("og:image:alt", image.alt_text),
         ]
+        alt_text = own(image, "alt_text")
+        if alt_text:
+            pairs.append(("og:image:alt", alt_text))
     if article.published_at:
         pairs.append(("article:published_time", iso(article.published_at)))
     pairs.append(("article:modified_time", iso(article.updated_at)))
-    pairs.append(("article:section", article.section.name))
-    pairs += [("article:tag", tag.name) for tag in article.tags.all()]
+    section = own_name(article.section)
+    if section:
+        pairs.append(("article:section", section))
+    pairs += [("article:tag", tag.name) for tag in shown_tags(article)]
     return pairs
 
 
 def twitter_card(article: Article, request) -> list[tuple[str, str]]:
     image = article.lead_image if article.lead_image_id and article.lead_image.rendition_key else None
     pairs = [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", article.headline)]
-    if article.dek:
-        pairs.append(("twitter:description", article.dek))
+    dek = own(article, "dek")
+    if dek:
+        pairs.append(("twitter:description", dek))
     if image is not None:
-        pairs += [
-            ("twitter:image", request.build_absolute_uri(image.fallback_url("full", 1920))),
-            ("twitter:image:alt", image.alt_text),
-        ]
+        pairs.append(("twitter:image", request.build_absolute_uri(image.fallback_url("full", 1920))))
+        alt_text = own(image, "alt_text")
+        if alt_text:
+            pairs.append(("twitter:image:alt", alt_text))
     return pairs

@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 from ..models import Article, Byline, CitedSource, Placement, TaggedArticle
 from . import pagecache
 from .layout import body_blocks
+from .translated import own
 
 STORY_TEMPLATE = "articles/includes/_story.html"
 HEAD_TEMPLATE = "articles/includes/_story_head.html"
@@ -144,7 +145,7 @@ def _store():
 
 # Part of every key: a release that changes what a kept part holds changes this, so that it never
 # reads parts kept by the release before.
-PARTS_FORMAT = "2"
+PARTS_FORMAT = "3"
 
 
 def _cache_key(*parts: str) -> str:
@@ -211,7 +212,7 @@ def _parts(story: tuple[str, str, str, str], read_also: str, *, is_public: bool)
 
 def _render_story(article: Article, request) -> tuple[str, str, str, str]:
     with_relations(article)
-    blocks, gallery = body_blocks(article.body, article.placements.all())
+    blocks, gallery = body_blocks(own(article, "body"), article.placements.all())
     context = {"article": article}
     return (
         article.headline,

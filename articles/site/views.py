@@ -7,14 +7,14 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from ..models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from ..search import fulltext as search
 from ..stories import preview
 from ..wire import export as ninjs_export
-from . import pagecache, storypage
+from . import pagecache, storypage, translated
 from .pagecache import CachedPageMixin
 from .pagination import BoundedPaginator
 
@@ -66,6 +66,7 @@ class FilteredListView(CachedPageMixin, PublicArticlesMixin, ListView):
     subject_filter = ""
 
     list_kind = ""
+    subject_label = ""
 
     def page_dependencies(self):
         return [f"list:{self.list_kind}:{self.kwargs['slug']}"]
@@ -81,6 +82,9 @@ class FilteredListView(CachedPageMixin, PublicArticlesMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["subject"] = self.subject
         context["subject_kind"] = self.subject_model._meta.model_name
+        # Titles and attributes cannot mark a name's language: a name the page's language lacks
+        # gives way to what the page lists.
+        context["subject_title"] = translated.own_name(self.subject) or self.subject_label
         context["feed_url"] = reverse(FEEDS[context["subject_kind"]], kwargs={"slug": self.subject.slug})
         return context
 
@@ -95,6 +99,7 @@ FEEDS = {
 
 class SectionDetailView(FilteredListView):
     list_kind = "section"
+    subject_label = gettext_lazy("Section")
     subject_model = Section
     subject_filter = "section"
 
@@ -103,6 +108,13 @@ class TagDetailView(FilteredListView):
     list_kind = "tag"
     subject_model = Tag
     subject_filter = "tags"
+
+    def get_subject(self):
+        # A tag is shown only under its name in the page's language: without one, no page.
+        tag = super().get_subject()
+        if not translated.has_own_name(tag):
+            raise Http404
+        return tag
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # The tag's rows alone give the keys, newest first by their copy of each story's time in
@@ -114,12 +126,14 @@ class TagDetailView(FilteredListView):
 
 class SourceDetailView(FilteredListView):
     list_kind = "source"
+    subject_label = gettext_lazy("Source")
     subject_model = Agency
     subject_filter = "cited_sources__source"
 
 
 class AuthorDetailView(FilteredListView):
     list_kind = "author"
+    subject_label = gettext_lazy("Author")
     subject_model = Author
     subject_filter = "bylines__author"
 
@@ -221,7 +235,9 @@ class SearchView(CachedPageMixin, PublicArticlesMixin, ListView):
             {
                 "article": article,
                 "headline": highlighter.mark(article.headline),
-                "excerpt": highlighter.excerpt(search.body_text(article.body) or article.dek),
+                "excerpt": highlighter.excerpt(
+                    search.body_text(translated.own(article, "body")) or translated.own(article, "dek")
+                ),
             }
             for article in context["articles"]
         ]

@@ -367,3 +367,15 @@ def test_wire_subjects_in_other_spellings_resolve_to_the_existing_tag():
     assert story.headline_ar == "عاجل gpj.exe"
     assert sorted(tag.name for tag in story.tags.all()) == ["الأردن", "الحكومة"]
     assert story.tags.get(name="الحكومة") == first
+
+
+def test_saving_under_english_pages_leaves_an_untranslated_headline_empty():
+    # The cleaning happens on what is written: the original field of a translated one reads the
+    # active language with its fallback, and must never copy the Arabic into the English.
+    story = make_article(english={"headline": "Oil and gas"})
+
+    with translation.override("en"):
+        story.headline_en = ""
+        services.article_save(article=story)
+
+    assert Article.objects.values_list("headline_ar", "headline_en").get() == (story.headline_ar, "")

@@ -119,9 +119,9 @@ class _CleanTextMixin:
         return clean_text(super().get_prep_value(value))
 
     def pre_save(self, model_instance, add):
-        value = clean_text(super().pre_save(model_instance, add))
-        setattr(model_instance, self.attname, value)
-        return value
+        # What is written, not the instance's attribute: modeltranslation's original field reads
+        # and writes the active language's value, so setting it back could fill another language.
+        return clean_text(super().pre_save(model_instance, add))
 
     def formfield(self, **kwargs):
         if not self.choices:

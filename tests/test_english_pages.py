@@ -324,6 +324,14 @@ def test_an_arabic_tag_page_links_to_the_english_home_while_the_tag_has_no_engli
     assert 'href="/en/" hreflang="en"' in switch.group(1)
 
 
+def test_the_sitemap_lists_a_tags_english_page_only_under_an_english_name(client, tagged):
+    sitemap = client.get("/sitemap-tags.xml").content.decode()
+
+    assert f"http://testserver{english(Tag.objects.get(name_ar='النفط'))}" in sitemap
+    assert f"http://testserver{english(Tag.objects.get(name_ar='الطاقة'))}" not in sitemap
+    assert f"http://testserver{arabic(Tag.objects.get(name_ar='الطاقة'))}" in sitemap
+
+
 def test_arabic_pages_show_every_tag(client, tagged):
     html = page(client, arabic(tagged))
 

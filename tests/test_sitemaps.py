@@ -49,6 +49,9 @@ def stories(now):
         tags=["الكرملين"],
         english={"headline": "The Kremlin answers sanctions"},
     )
+    kremlin = translated.tags.get()
+    kremlin.name_en = "Kremlin"  # a tag has an English page only under an English name
+    services.catalogue_save(obj=kremlin)
     arabic_only = make_article(headline="البرلمان يقر القانون", section=section, tags=["البرلمان"])
     draft = make_article(headline="مسودة", section=section, publish=False, tags=["مسودات"])
     scheduled = make_article(headline="مجدول", section=section, published_at=now + timedelta(hours=2))

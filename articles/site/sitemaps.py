@@ -59,7 +59,8 @@ class SectionSitemap(Sitemap):
 
 
 class TagSitemap(Sitemap):
-    """Tags with at least one public story; a tag's English page only when it lists one."""
+    """Tags with at least one public story; a tag's English page only when it lists one and the
+    tag has an English name (without one it has no English page)."""
 
     i18n = True
     alternates = True
@@ -81,7 +82,9 @@ class TagSitemap(Sitemap):
         )
 
     def get_languages_for_item(self, item):
-        return _languages() if item.english_count else [settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
+        if item.english_count and item.name_en:
+            return _languages()
+        return [settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
 
     def lastmod(self, item):
         return item.last_published

@@ -27,7 +27,7 @@ import re
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from ..search.arabic import normalize
@@ -39,13 +39,13 @@ ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufe
 BYLINE_FORMS = {
     normalize(arabic): english
     for arabic, english in (
-        ("وكالات", pgettext_lazy("free-text byline", "Agencies")),
-        ("وكالات الأنباء", pgettext_lazy("free-text byline", "News agencies")),
-        ("فريق التحرير", pgettext_lazy("free-text byline", "Editorial team")),
-        ("هيئة التحرير", pgettext_lazy("free-text byline", "Editorial board")),
-        ("قسم الأخبار", pgettext_lazy("free-text byline", "News desk")),
-        ("مراسلنا", pgettext_lazy("free-text byline", "Our correspondent")),
-        ("مراسلونا", pgettext_lazy("free-text byline", "Our correspondents")),
+        ("وكالات", gettext_lazy("Agencies")),
+        ("وكالات الأنباء", gettext_lazy("News agencies")),
+        ("فريق التحرير", gettext_lazy("Editorial team")),
+        ("هيئة التحرير", gettext_lazy("Editorial board")),
+        ("قسم الأخبار", gettext_lazy("News desk")),
+        ("مراسلنا", gettext_lazy("Our correspondent")),
+        ("مراسلونا", gettext_lazy("Our correspondents")),
     )
 }
 

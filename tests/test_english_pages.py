@@ -275,6 +275,21 @@ def test_arabic_pages_keep_their_arabic_texts(client, half_translated):
     assert 'alt="طاولة اجتماعات"' in html and "سفينة تعبر" in html
 
 
+def test_arabic_words_searched_on_an_english_page_are_marked(client, half_translated):
+    html = page(client, f"{english(name='articles:search')}?q=الوزراء")
+
+    assert html.count('value="الوزراء" lang="ar" dir="auto"') == 2
+    assert '<bdi><span lang="ar" dir="rtl">الوزراء</span></bdi>' in html
+    assert "<title>Search — Sahifa</title>" in html
+    assert unmarked_arabic(html) == []
+
+
+def test_arabic_search_pages_are_unchanged(client, half_translated):
+    html = page(client, f"{arabic(name='articles:search')}?q=الوزراء")
+
+    assert 'value="الوزراء" maxlength' in html and "<bdi>الوزراء</bdi>" in html
+
+
 # --- Tags ------------------------------------------------------------------------------------
 
 

@@ -103,7 +103,8 @@ def search_summary(count: int, query: str) -> str:
         "%(count)s stories found for «<bdi>%(query)s</bdi>».",
         count,
     )
-    return mark_safe(template % {"count": count, "query": escape(query)})  # noqa: S308 - the words are escaped
+    words = translated.marked(query, is_arabic=True) if translated.lang_of(query) else escape(query)
+    return mark_safe(template % {"count": count, "query": words})  # noqa: S308 - the words are escaped
 
 
 def environment(**options) -> Environment:
@@ -123,6 +124,7 @@ def environment(**options) -> Environment:
             "page_of": page_of,
             "search_summary": search_summary,
             "own": translated.own,
+            "lang_of": translated.lang_of,
             "name_html": translated.name_html,
             "byline_html": translated.byline_html,
             "caption": translated.caption,

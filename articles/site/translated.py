@@ -84,6 +84,12 @@ def plain(text: str | None) -> str:
     return text
 
 
+def lang_of(text: str | None) -> str:
+    """ "ar" for text with Arabic letters on a page in another language (a reader's search words),
+    for an element's ``lang``; else ""."""
+    return "ar" if not _is_default_language() and has_arabic(text) else ""
+
+
 def marked(text: str, *, is_arabic: bool) -> SafeString:
     """``text`` escaped; Arabic text on a page in another language marked as Arabic."""
     if is_arabic and not _is_default_language():

@@ -204,7 +204,8 @@ class TestSlugs:
 class TestScripts:
     def test_mixed_script_words(self):
         assert mixed_script_words(f"P{CYRILLIC_A}ris") == [f"P{CYRILLIC_A}ris"]
-        assert mixed_script_words("Paris باريس COVID-19 Москва") == []
+        assert mixed_script_words(f"P{CYRILLIC_A}risباريس") == [f"P{CYRILLIC_A}risباريس"]
+        assert mixed_script_words("Paris باريس COVID-19 Москва bالأسدb iPhoneالجديد") == []
 
     def test_a_cyrillic_letter_in_a_latin_tag_is_refused_in_the_story_form(self, staff_client):
         response = _add_story(staff_client, tags=f"الحكومة، P{CYRILLIC_A}ris")

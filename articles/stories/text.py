@@ -71,10 +71,12 @@ def _script(char: str) -> str | None:
 
 
 def mixed_script_words(text: str | None) -> list[str]:
-    """The words of ``text`` that mix scripts, such as «Pаris» with a Cyrillic «а»."""
+    """The words of ``text`` that mix scripts, such as «Pаris» with a Cyrillic «а». Arabic letters
+    next to Latin ones («bالأسدb» from «<b>الأسد</b>») cannot pass for each other and are allowed;
+    Latin, Cyrillic and Greek letters can."""
     words = []
     for word in re.findall(r"[^\s\-_/.,،؛:;!?؟«»\"'()\[\]]+", text or ""):
-        scripts = {script for char in word if (script := _script(char))}
+        scripts = {script for char in word if (script := _script(char))} - {"ARABIC"}
         if len(scripts) > 1:
             words.append(word)
     return words

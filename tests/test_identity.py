@@ -290,7 +290,7 @@ class TestDirectionControls:
         response = _add_story(
             staff_client,
             headline_ar=f"عاجل {RLO}gpj.exe",
-            dek_ar=f"موجز{RLO}",
+            dek_ar=f"موجز {RLO}",
             body_ar=f"<p>نص {RLO}الخبر\u200f.</p>",
             tags=f"وسم{RLO}، الحكومة",
             lead_image=image.pk,
@@ -303,6 +303,7 @@ class TestDirectionControls:
         assert response.status_code == 302, _errors(response)
         story = Article.objects.get()
         assert story.headline_ar == "عاجل gpj.exe"
+        assert story.dek_ar == "موجز"
         assert story.body_ar == "<p>نص الخبر\u200f.</p>"  # the right-to-left mark stays
         assert sorted(story.tags.values_list("name", flat=True)) == ["الحكومة", "وسم"]
         assert story.placements.get().caption_override_ar == "تعليق آخر"

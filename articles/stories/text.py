@@ -102,7 +102,9 @@ class CleanFormField(forms.CharField):
     """A form's text field: what is typed is cleaned before «required» is checked."""
 
     def to_python(self, value):
-        return clean_text(super().to_python(value))
+        value = clean_text(super().to_python(value))
+        # A control removed from either end may leave a space there.
+        return value.strip() if self.strip and isinstance(value, str) else value
 
 
 class _CleanTextMixin:

@@ -21,7 +21,7 @@ from .test_ninjs import import_document, text_document
 pytestmark = pytest.mark.django_db
 
 SPELLINGS = ("الحكـــومة", "الحكومة", "الحُكُومَة")  # tatweel, plain, tashkeel
-RLO = "\u202e"  # right-to-left override: «عاجل ‮gpj.exe» reads «عاجل exe.jpg»
+RLO = "\u202e"  # right-to-left override: f"عاجل {RLO}gpj.exe" reads «عاجل exe.jpg»
 CYRILLIC_A = "\u0430"
 
 

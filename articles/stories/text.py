@@ -1,8 +1,8 @@
 """Plain text as it is written to the database: direction controls removed, empty when nothing is
 visible, slugs that one spelling of a word shares with its variants, one script per word.
 
-Direction controls (U+202A–U+202E, U+2066–U+2069) can disguise text («عاجل ‮gpj.exe» reads as
-«عاجل exe.jpg»); they are removed from every text field on write. The marks U+200E/U+200F, which
+Direction controls (U+202A–U+202E, U+2066–U+2069) can disguise text: «gpj.exe» after U+202E
+reads «exe.jpg». They are removed from every text field on write. The marks U+200E/U+200F, which
 Arabic typists use to place punctuation, are kept. The fields below do it wherever a value is
 written from: a form, a service's full_clean(), save(), bulk_create() or QuerySet.update().
 """

@@ -137,3 +137,13 @@ def test_headings_outside_the_allow_list_are_unwrapped_not_lost():
 @pytest.mark.parametrize("empty", ["", None, "<p></p>", "<p><br></p>", "  <script>x</script>  "])
 def test_empty_editor_content_is_stored_empty(empty):
     assert sanitize_html(empty) == ""
+
+
+def test_removed_line_breaks_and_cells_keep_the_words_apart():
+    from articles.stories.sanitize import sanitize_html
+
+    cleaned = sanitize_html(
+        "<p>أخرى<br>سطر</p><div>خلية</div><div>ثانية</div><table><tr><td>أ</td><td>ب</td></tr></table>"
+    )
+
+    assert "أخرى سطر" in cleaned and "خلية ثانية" in cleaned and "أ ب" in cleaned

@@ -7,6 +7,7 @@ marks U+200E/U+200F stay), and a body with no visible text is stored empty.
 """
 
 import html
+import re
 
 import nh3
 from django_prose_editor.fields import ProseEditorField
@@ -41,10 +42,17 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# Tags the sanitiser removes whose edge separates words: a line break, a cell, a division. Their
+# text stays, so a space keeps the words on either side apart («أخرى<br>سطر» is two words).
+_WORD_BREAKS = re.compile(
+    r"<\s*br\s*/?\s*>|<\s*/\s*(?:div|td|th|tr|dt|dd|section|article|figcaption)\s*>", re.IGNORECASE
+)
+
+
 def sanitize_html(markup: str | None) -> str:
     if not markup:
         return ""
-    cleaned = _cleaner.clean(markup).translate(DIRECTION_CONTROLS).strip()
+    cleaned = _cleaner.clean(_WORD_BREAKS.sub(" ", markup)).translate(DIRECTION_CONTROLS).strip()
     # ProseMirror always sends at least one empty paragraph; that, or paragraphs holding only
     # spaces, zero-width characters or marks, is stored as empty.
     if not clean_text(html_text(cleaned)):

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
@@ -29,7 +29,7 @@ from ..models import (
     Correction,
     Placement,
 )
-from ..stories import history, permissions, preview, services
+from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
@@ -352,6 +352,30 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             response.delete_cookie(STASH_COOKIE, path=request.path)
         return response
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # What the story's English page leaves out, shown above the form (change_form.html).
+        context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.warn_untranslated(request, [obj])  # after the admin's «added successfully»
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.warn_untranslated(request, [obj])
+        return response
+
+    def warn_untranslated(self, request, stories):
+        """A saved or published story with an incomplete English version: a warning, never a refusal."""
+        gaps = translation_status.untranslated_stories(story.pk for story in stories)
+        for story in stories:
+            if gaps.get(story.pk):
+                items = format_html_join("", "<li>{}</li>", ((gap,) for gap in gaps[story.pk]))
+                intro = gettext("The English version of «%(story)s» is incomplete:") % {"story": story.headline_ar}
+                self.message_user(request, format_html("{}<ul>{}</ul>", intro, items), messages.WARNING)
+
     def heartbeat_view(self, request, object_id):
         """The change form calls this while it is open: «someone else is editing this story»."""
         if request.method != "POST":
@@ -463,19 +487,21 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     @admin.action(description=_("Publish the selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = 0
+        published = []
         for article in queryset:
             try:
                 services.article_publish(article=article, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"«{article.headline}»: {' '.join(error.messages)}", messages.ERROR)
                 continue
-            count += 1
+            published.append(article)
+        count = len(published)
         self.message_user(
             request,
             ngettext("%(count)d story published.", "%(count)d stories published.", count) % {"count": count},
             messages.SUCCESS,
         )
+        self.warn_untranslated(request, published)
 
     @admin.action(description=_("Unpublish the selected stories"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):

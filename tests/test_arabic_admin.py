@@ -100,6 +100,16 @@ def test_adding_and_changing_a_story_are_reported_without_a_masculine_verb_and_i
         assert "أُضيف " not in text and "”" not in text
 
 
+def test_links_beside_the_story_section_do_not_agree_with_a_noun_they_cannot_know(staff_client):
+    page = staff_client.get(admin_url("article_add")).content.decode()
+
+    titles = set(re.findall(r'id="(?:change|add|delete|view)_id_section"[^>]*?title="([^"]*)"', page, re.S))
+
+    assert "إضافة القسم" in titles, titles
+    assert "تعديل المختار: القسم" in titles, titles
+    assert not any("المختارة" in title or "آخر" in title for title in titles), titles
+
+
 def test_deleting_a_story_asks_with_the_headline_in_guillemets(staff_client):
     story = make_article(headline="البرلمان يقر قانون حماية البيانات")
 

@@ -32,6 +32,11 @@ SELECTION = (
     gettext_lazy("Select all %(total_count)s %(module_name)s"),
     gettext_lazy("Select %s to change"),
     gettext_lazy("Add another %(verbose_name)s"),
+    # The links beside a story's section, lead image and other related fields.
+    gettext_lazy("Change selected %(model)s"),
+    gettext_lazy("Add another %(model)s"),
+    gettext_lazy("Delete selected %(model)s"),
+    gettext_lazy("View selected %(model)s"),
 )
 
 SAVED = (

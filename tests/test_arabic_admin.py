@@ -1,11 +1,13 @@
 """Django's own Arabic as an editor meets it in the admin: counts, messages, confirmations, durations."""
 
+import json
 import re
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.timesince import timesince
@@ -174,3 +176,16 @@ def test_every_overridden_django_message_reads_in_arabic_with_guillemets():
             text = str(message)
             assert re.search("[\u0621-\u064a]", text), text
             assert not re.search("[”“\"']", text), text
+
+
+def test_the_admins_scripts_read_our_arabic_for_the_selection_counter_and_time_notes(staff_client):
+    """What the admin's JavaScript shows (actions.js, DateTimeShortcuts.js) comes from its script
+    catalogue: ours is merged over Django's, which says «لا شي محدد» and «3 ساعة»."""
+    # The catalogue is a JSON object (with \u escapes) inside the script: read it as the browser does.
+    page = staff_client.get(reverse("admin:jsi18n")).content.decode()
+    script = json.dumps(json.loads(re.search(r"const newcatalog = (\{.*?\});\n", page, re.S)[1]), ensure_ascii=False)
+
+    assert "لا شي محدد" not in script and "لم يُحدَّد شيء من %(cnt)s" in script
+    assert "حُدِّدت %(sel)s عناصر من %(cnt)s" in script
+    assert "متقدم بـ %s ساعات عن وقت الخادم" in script and "متأخر بساعتين عن وقت الخادم" in script
+    assert "اختر تاريخاً" in script and "إختر" not in script

@@ -55,7 +55,7 @@ class Difference:
     new: SafeString
 
 
-def _word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
+def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
     """Both sides, escaped, with removed words in <del> and added words in <ins>."""
     a, b = old.split(), new.split()
     left, right = [], []
@@ -122,13 +122,13 @@ def compare_versions(old: Version, new: Version) -> list[Difference]:
         if before != after:
             # modeltranslation's fields are already labelled with their language («العنوان [ar]»).
             label = str(Article._meta.get_field(field).verbose_name)
-            old_html, new_html = _word_diff(before, after)
+            old_html, new_html = word_diff(before, after)
             differences.append(Difference(label, old_html, new_html))
     old_rel, new_rel = _relations(old), _relations(new)
     for label, before in old_rel.items():
         after = new_rel[label]
         if before != after:
-            old_html, new_html = _word_diff(before, after)
+            old_html, new_html = word_diff(before, after)
             differences.append(Difference(label, old_html, new_html))
     return differences
 

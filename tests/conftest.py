@@ -78,3 +78,23 @@ def superuser(db, django_user_model):
 def staff_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts without the agency catalogue migration 0019 ships: the tests
+    name their own agencies. Tests of the catalogue ask for ``agency_catalogue``."""
+    from articles.models import Agency
+
+    with django_db_blocker.unblock():
+        Agency.objects.all().delete()
+
+
+@pytest.fixture
+def agency_catalogue(db):
+    """The agencies a fresh install has: migration 0019's own loading, run on this test's database."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("articles.migrations.0019_agency_catalogue").load_agency_catalogue(apps)

@@ -12,13 +12,14 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from defusedxml import ElementTree as SafeElementTree
-from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
-from PIL import ImageOps, IptcImagePlugin
+from PIL import ImageOps
+
+from . import metadata
+from .metadata import PhotoMetadata
 
 # The formats we decode. SVG and everything else is refused before Pillow sees it.
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "AVIF")
@@ -30,16 +31,6 @@ _MARKUP = re.compile(rb"<\s*(script|html|body|svg|iframe|object|embed|!doctype)\
 
 class ImageRejected(ValidationError):
     """A file refused by the photo desk; the message says why in the user's language."""
-
-
-@dataclass(frozen=True)
-class PhotoMetadata:
-    caption: str = ""
-    alt_text: str = ""
-    credit: str = ""
-    creator: str = ""
-    copyright_notice: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,74 +123,20 @@ def inspect_upload(data: bytes) -> InspectedImage:
 
 
 # --- Metadata -----------------------------------------------------------------
-
-_IPTC = {
-    "caption": (2, 120),
-    "creator": (2, 80),
-    "credit": (2, 110),
-    "source": (2, 115),
-    "copyright_notice": (2, 116),
-}
-
-_XMP_NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
-    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
-}
-
-
-def _iptc_text(value) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else b""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace").strip()
-    return str(value or "").strip()
+# All reading of IPTC, XMP and EXIF lives in metadata.py; these names stay for the callers.
 
 
 def _read_iptc(image: PILImage.Image) -> dict[str, str]:
-    try:
-        info = IptcImagePlugin.getiptcinfo(image) or {}
-    except (SyntaxError, OSError, ValueError, IndexError):
-        return {}
-    return {name: text for name, key in _IPTC.items() if (text := _iptc_text(info.get(key)))}
-
-
-def _xmp_value(root, path: str) -> str:
-    element = root.find(f".//{path}", _XMP_NS)
-    if element is None:
-        return ""
-    items = element.findall(".//rdf:li", _XMP_NS)
-    if items:
-        return (items[0].text or "").strip()
-    return (element.text or "").strip()
+    iim, _digest = metadata.iim_block(image)
+    return metadata.read_iim(iim) if iim else {}
 
 
 def _read_xmp(image: PILImage.Image) -> dict[str, str]:
-    raw = image.info.get("xmp")
-    if not raw:
-        return {}
-    try:
-        # defusedxml refuses DTDs, entity expansion and external references.
-        root = SafeElementTree.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (SafeElementTree.ParseError, DefusedXmlException, ValueError):
-        return {}
-    values = {
-        "caption": _xmp_value(root, "dc:description"),
-        "creator": _xmp_value(root, "dc:creator"),
-        "copyright_notice": _xmp_value(root, "dc:rights"),
-        "credit": _xmp_value(root, "photoshop:Credit"),
-        "source": _xmp_value(root, "photoshop:Source"),
-        "alt_text": _xmp_value(root, "Iptc4xmpCore:AltTextAccessibility"),
-    }
-    return {name: value for name, value in values.items() if value}
+    return metadata.read_xmp(metadata.xmp_packet(image))
 
 
 def read_metadata(image: PILImage.Image) -> PhotoMetadata:
-    """Caption, credit line, creator, copyright, source and alt text from IPTC IIM, else XMP."""
-    values = _read_xmp(image)
-    values.update(_read_iptc(image))  # IIM wins where both are present: agencies fill it first.
-    return PhotoMetadata(**values)
+    return metadata.read_metadata(image)
 
 
 # --- Renditions ---------------------------------------------------------------

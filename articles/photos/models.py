@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..stories.catalogue import Agency
-from ..stories.text import CleanCharField
+from ..stories.text import CleanCharField, CleanTextField
+from .metadata import has_arabic_letters
 
 
 def image_upload_to(instance, filename: str) -> str:
@@ -100,9 +101,10 @@ class Image(models.Model):
     format = models.CharField(_("format"), max_length=8, editable=False, blank=True)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
-    caption = CleanCharField(
+    # No length limit: an agency's caption ends with the credit and the restrictions, and a cut
+    # there would lose them.
+    caption = CleanTextField(
         _("caption"),
-        max_length=500,
         blank=True,
         help_text=_("What the photo shows. Do not type the credit here: it comes from the credit field."),
     )
@@ -132,7 +134,18 @@ class Image(models.Model):
         on_delete=models.SET_NULL,
         related_name="images",
     )
-    photographer = CleanCharField(_("photographer"), max_length=150, blank=True)
+    credit_line = CleanCharField(
+        _("credit line"),
+        max_length=200,
+        blank=True,
+        help_text=_("The credit exactly as the agency wrote it, such as «AFP/Getty Images»."),
+    )
+    photographer = CleanCharField(
+        _("photographer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Every photographer named in the file, separated by commas."),
+    )
     is_photographer_anonymous = models.BooleanField(
         _("anonymous photographer"),
         default=False,
@@ -140,14 +153,27 @@ class Image(models.Model):
     )
     copyright_notice = CleanCharField(_("copyright notice"), max_length=300, blank=True)
     licence = models.CharField(_("licence"), max_length=12, choices=Licence.choices, blank=True)
-    usage_terms = CleanCharField(
+    usage_terms = CleanTextField(
         _("usage terms"),
-        max_length=300,
         blank=True,
         help_text=_("Restrictions that come with the photo, such as «editorial use only»."),
     )
     rights_expire_at = models.DateField(
         _("rights expire on"), null=True, blank=True, help_text=_("After this day the photo may not be used.")
+    )
+    headline = CleanCharField(
+        _("headline in the file"),
+        max_length=300,
+        blank=True,
+        help_text=_("The short headline the agency or photographer gave the photo."),
+    )
+    keywords = CleanTextField(_("keywords in the file"), blank=True)
+    photographed_on = models.DateField(_("date photographed"), null=True, blank=True)
+    location = CleanCharField(
+        _("place photographed"),
+        max_length=300,
+        blank=True,
+        help_text=_("Place, city, region and country, as the file names them."),
     )
     focal_x = models.FloatField(
         _("focal point (across)"),
@@ -214,7 +240,8 @@ class Image(models.Model):
         missing = []
         if not self.credit_id:
             missing.append(gettext("credit"))
-        if not self.alt_text_ar:
+        # English typed into the Arabic field is no Arabic alt text.
+        if not has_arabic_letters(self.alt_text_ar):
             missing.append(gettext("alt text"))
         return missing
 

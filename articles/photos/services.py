@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from ..models import (
     Image,
     image_upload_to,
 )
-from ..photos import images
+from ..photos import images, metadata
 from ..search.arabic import normalize
 from ..stories.text import slugify
 
@@ -73,16 +74,41 @@ def _read_upload(file) -> tuple[bytes, str]:
     return data, name
 
 
+# What may stand around an agency's name in a credit line: «© AFP», «Photo: Reuters», «تصوير: واس».
+_CREDIT_PREFIX = re.compile(r"^\s*(?:©|\(c\)|copyright|photos?\s*:|photo by|صورة\s*:|تصوير\s*:?|المصدر\s*:)\s*", re.I)
+# Where a credit line names several parties: «AFP/Getty Images», «Reuters via Alamy», «واس - الرياض».
+_CREDIT_PARTS = re.compile(r"\s*(?:/|\\|\||;|،|,|\s-\s|\s–\s|\svia\s|\sعبر\s)\s*", re.I)
+
+
+def credit_line_parts(text: str) -> list[str]:
+    """The parties a credit line names, in its order, without «©» or «Photo:»."""
+    parts = []
+    for part in _CREDIT_PARTS.split(text or ""):
+        part = _CREDIT_PREFIX.sub("", part).strip(" .:()[]")
+        if part:
+            parts.append(part)
+    return parts
+
+
 def agency_for_credit(text: str) -> Agency | None:
-    """The agency a credit line names, through its names in both languages and its aliases."""
-    key = normalize(text)
-    if not key:
+    """The agency a credit line names, through its names in both languages and its aliases.
+
+    The whole line first («Getty Images»), then each party it names in its order: «AFP/Getty
+    Images» is AFP's photo distributed by Getty, «Mohamed Salem/REUTERS» is Reuters'.
+    """
+    candidates = [text, *credit_line_parts(text)]
+    keys = list(dict.fromkeys(key for candidate in candidates if (key := normalize(candidate))))
+    if not keys:
         return None
-    alias = AgencyAlias.objects.select_related("agency").filter(key=key).first()
-    if alias is not None:
-        return alias.agency
+    aliases = {alias.key: alias.agency for alias in AgencyAlias.objects.select_related("agency").filter(key__in=keys)}
+    by_name: dict[str, Agency] = {}
     for agency in Agency.objects.only("pk", "name_ar", "name_en", "slug"):
-        if key in {normalize(agency.name_ar), normalize(agency.name_en), normalize(agency.slug)}:
+        for name in (agency.name_ar, agency.name_en, agency.slug):
+            if name:
+                by_name.setdefault(normalize(name), agency)
+    for key in keys:
+        agency = aliases.get(key) or by_name.get(key)
+        if agency is not None:
             return agency
     return None
 
@@ -143,25 +169,68 @@ def unique_agency_slug(text: str) -> str:
     return candidate
 
 
-def _apply_metadata(image: Image, metadata: images.PhotoMetadata) -> None:
-    """Pre-fill what the file says; never overwrite what an editor typed."""
-    for field, value in (
-        ("caption_ar", metadata.caption),
-        ("alt_text_ar", metadata.alt_text),
-        ("photographer", metadata.creator),
-        ("copyright_notice", metadata.copyright_notice),
-    ):
-        if value and not getattr(image, field):
-            setattr(image, field, value[: Image._meta.get_field(field).max_length])
-    credit_line = metadata.credit or metadata.source
-    if credit_line and image.credit_id is None:
-        agency = agency_for_credit(credit_line)
-        if agency is None and metadata.source and metadata.source != credit_line:
-            agency = agency_for_credit(metadata.source)
-        if agency is not None:
-            image.credit = agency
-        else:
-            image.credit_suggestion = credit_suggestion_for(text=credit_line[:150])
+def texts_by_language(*, default: str = "", **texts: str) -> dict[str, dict[str, str]]:
+    """Each text under the language its script says (Arabic script → «ar», Latin → «en»).
+
+    A text in neither script (digits, symbols) goes to ``default``, else to the site's language.
+    """
+    fallback = default or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    routed: dict[str, dict[str, str]] = {}
+    for name, text in texts.items():
+        text = (text or "").strip()
+        if text:
+            routed.setdefault(metadata.text_language(text) or fallback, {})[name] = text
+    return routed
+
+
+def _fill(image: Image, field: str, value) -> None:
+    if value and not getattr(image, field):
+        setattr(image, field, value)
+
+
+def _apply_metadata(image: Image, found: images.PhotoMetadata) -> None:
+    """Pre-fill what the file says; never overwrite what an editor typed.
+
+    Captions and alt text go to the field of their language: an English caption is the
+    English caption, never the Arabic one. An XMP language alternative names its own.
+    """
+    languages = set(dict(settings.LANGUAGES))
+    routed = texts_by_language(caption=found.caption, alt_text=found.alt_text)
+    for field, language, text in found.languages:
+        if field in ("caption", "alt_text") and language in languages:
+            routed.setdefault(language, {}).setdefault(field, text)
+    alt_max = Image._meta.get_field("alt_text_ar").max_length
+    for language, values in routed.items():
+        if language in languages:
+            for field, text in values.items():
+                # Alt text is short by nature: a longer one in a file is left for the editor to write.
+                if field != "alt_text" or len(text) <= alt_max:
+                    _fill(image, f"{field}_{language}", text)
+    _fill(image, "photographer", found.creator[: Image._meta.get_field("photographer").max_length])
+    _fill(image, "copyright_notice", found.copyright_notice[: Image._meta.get_field("copyright_notice").max_length])
+    _fill(image, "usage_terms", found.usage_terms)
+    _fill(image, "headline", found.headline[: Image._meta.get_field("headline").max_length])
+    _fill(image, "keywords", metadata.join_names(found.keywords))
+    _fill(image, "photographed_on", found.date_created)
+    _fill(image, "location", found.location[: Image._meta.get_field("location").max_length])
+    credit_line = found.credit or found.source
+    _fill(image, "credit_line", credit_line[: Image._meta.get_field("credit_line").max_length])
+    if image.credit_id is None and image.credit_suggestion_id is None:
+        credit_for(image, source=found.source)
+
+
+def credit_for(image: Image, *, source: str = "") -> None:
+    """Credit the photo to the agency its credit line (else its source) names, or file the line as a suggestion."""
+    credit_line = image.credit_line
+    if not credit_line:
+        return
+    agency = agency_for_credit(credit_line)
+    if agency is None and source and source != credit_line:
+        agency = agency_for_credit(source)
+    if agency is not None:
+        image.credit = agency
+    else:
+        image.credit_suggestion = credit_suggestion_for(text=credit_line[:150])
 
 
 def _rendition_key(image: Image) -> str:

@@ -29,6 +29,7 @@ from ..photos.services import (
     image_create,
     image_inspect,
     rendition_names,
+    texts_by_language,
     unique_agency_slug,
 )
 from ..search.arabic import normalize
@@ -147,18 +148,18 @@ def _wire_image(
             return None
         credit = agency_for_credit(picture.credit) if picture.credit else None
         suggestion = credit_suggestion_for(text=picture.credit[:150]) if picture.credit and credit is None else None
-        texts = {"caption": picture.caption[:500], "alt_text": picture.alt_text[:300]}
-        arabic = item.language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        # Each text in the field of its script: agencies send English captions with Arabic copy.
+        alt_text = picture.alt_text if len(picture.alt_text) <= Image._meta.get_field("alt_text_ar").max_length else ""
+        texts = texts_by_language(default=item.language, caption=picture.caption, alt_text=alt_text)
         image = image_create(
             file=upload,
-            caption=texts["caption"] if arabic else "",
-            alt_text=texts["alt_text"] if arabic else "",
-            translations=None if arabic else {item.language: texts},
+            translations=texts,
             credit=credit,
             credit_suggestion=suggestion,
-            photographer=picture.by[:150],
+            credit_line=picture.credit[: Image._meta.get_field("credit_line").max_length],
+            photographer=picture.by[: Image._meta.get_field("photographer").max_length],
             copyright_notice=(picture.copyright_notice or item.copyright_notice)[:300],
-            usage_terms=(picture.usage_terms or item.usage_terms)[:300],
+            usage_terms=picture.usage_terms or item.usage_terms,
             licence=Image.Licence.AGENCY,
             by=by,
         )

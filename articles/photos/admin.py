@@ -94,6 +94,8 @@ class ImageAdmin(TranslatedAdmin):
         "caption_en",
         "alt_text_ar",
         "photographer",
+        "credit_line",
+        "keywords",
         "credit__name_ar",
         "credit__name_en",
     )
@@ -115,12 +117,17 @@ class ImageAdmin(TranslatedAdmin):
             {
                 "fields": (
                     ("credit", "credit_suggestion"),
+                    "credit_line",
                     ("photographer", "is_photographer_anonymous"),
                     "copyright_notice",
                     ("licence", "rights_expire_at"),
                     "usage_terms",
                 )
             },
+        ),
+        (
+            _("What the file says"),
+            {"fields": ("headline", "keywords", ("photographed_on", "location")), "classes": ("collapse",)},
         ),
         (_("Crops"), {"fields": (("focal_x", "focal_y"),)}),
         (_("Record"), {"fields": (("format", "width", "height"), "where_used", ("uploaded_by", "created_at"))}),

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ..models import Agency, Author, Byline, Section, Tag
-from .translated import byline_label, has_own_name, own, own_name, plain, shown_tags
+from .translated import byline_label, credit_label, has_own_name, own, own_name, plain, shown_tags
 from .views import public_articles
 
 FEED_ITEMS = 30
@@ -146,7 +146,7 @@ class LatestArticlesFeed(Feed):
                 "width": width,
                 "height": height,
                 "caption": own(image, "caption"),
-                "credit": own_name(image.credit) if image.credit_id else "",
+                "credit": credit_label(image),
                 "photographer": plain(image.public_photographer),
                 "copyright": plain(image.public_copyright_notice),
             }

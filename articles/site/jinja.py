@@ -126,6 +126,7 @@ def environment(**options) -> Environment:
             "own": translated.own,
             "lang_of": translated.lang_of,
             "name_html": translated.name_html,
+            "credit_html": translated.credit_html,
             "byline_html": translated.byline_html,
             "caption": translated.caption,
             "shown_tags": translated.shown_tags,

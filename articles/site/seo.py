@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Article, Image
-from .translated import byline_label, own, own_name, plain, shown_tags
+from .translated import byline_label, credit_label, own, own_name, plain, shown_tags
 
 OG_LOCALES = {"ar": "ar_AR", "en": "en_US"}
 # The characters that could end a <script> element or start an HTML comment inside it.
@@ -60,7 +60,7 @@ def _image_object(image: Image, request) -> dict:
     caption = own(image, "caption")
     if caption:
         data["caption"] = caption
-    credit = own_name(image.credit) if image.credit_id else ""
+    credit = credit_label(image)
     if credit:
         data["creditText"] = credit
     photographer = plain(image.public_photographer)

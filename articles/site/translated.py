@@ -105,6 +105,24 @@ def name_html(obj) -> SafeString:
     return marked(obj.name_ar if hasattr(obj, "name_ar") else str(obj), is_arabic=True)
 
 
+def credit_label(image) -> str:
+    """A photo's credit for text without markup: the credit line as the agency wrote it («AFP/Getty
+    Images») when it is written in the page's script, else the credited agency's name."""
+    line = image.credit_line
+    if line and has_arabic(line) == _is_default_language():
+        return line
+    return own_name(image.credit) if image.credit_id else ""
+
+
+def credit_html(image) -> SafeString:
+    """A photo's credit for HTML, as ``credit_label``; an agency without a name in the page's
+    language is shown in Arabic, marked."""
+    label = credit_label(image)
+    if label or not image.credit_id:
+        return format_html("{}", label)
+    return name_html(image.credit)
+
+
 def byline_label(byline) -> str:
     """A byline's name in the page's language for text without markup (feeds, JSON-LD): "" if
     it has none."""

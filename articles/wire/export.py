@@ -104,7 +104,8 @@ def _image_association(image, *, uri: str, context: ExportContext) -> dict:
     if alt_text:
         descriptions.append({"role": "alttext", "contenttype": "text/plain", "value": alt_text})
     if image.credit is not None:
-        credit = _translated(image.credit, "name", language) or image.credit.name
+        # The credit line as the agency wrote it is what a licence asks to be printed.
+        credit = image.credit_line or _translated(image.credit, "name", language) or image.credit.name
         descriptions.append({"role": "creditline", "contenttype": "text/plain", "value": credit})
     association: dict = {
         "name": "featureimage",

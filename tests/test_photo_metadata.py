@@ -13,10 +13,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils.translation import gettext
 from PIL import Image as PILImage
 
-from articles.models import RENDITION_WIDTHS, Article, CreditSuggestion
+from articles.models import RENDITION_WIDTHS, Article, CreditSuggestion, Image
 from articles.photos import images
 from articles.photos import services as photo_services
 from articles.stories import services as story_services
@@ -403,3 +404,20 @@ class TestStoredFields:
 
         assert photo.credit is None
         assert photo.credit_suggestion == CreditSuggestion.objects.get(text="Studio Nour")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("few_renditions")
+def test_import_images_puts_each_caption_in_its_language_and_keeps_latin1_text(tmp_path):
+    folder = tmp_path / "hot"
+    folder.mkdir()
+    (folder / "arabic.jpg").write_bytes(jpeg(iim_block=iim((*CAPTION, "سيول في جدة".encode("cp1256")))))
+    (folder / "german.jpg").write_bytes(jpeg(iim_block=iim((*CAPTION, "Überschwemmung in Dschidda".encode("latin-1")))))
+    output = io.StringIO()
+
+    call_command("import_images", str(folder), stdout=output)
+
+    arabic, german = (Image.objects.get(pk=pk) for pk in sorted(Image.objects.values_list("pk", flat=True)))
+    assert arabic.caption_ar == "سيول في جدة" and not arabic.caption_en
+    assert german.caption_en == "Überschwemmung in Dschidda" and not german.caption_ar
+    assert "2 imported, 0 refused." in output.getvalue()

@@ -219,6 +219,12 @@ class TestXmpForms:
         assert found.creator == "Rami Khoury"
         assert found.copyright_notice == "(c) Rami Khoury 2024"
 
+    def test_exif_text_written_in_utf8_by_a_phone_is_read_as_utf8(self):
+        exif = PILImage.Exif()
+        exif[0x010E] = "صيادون عند الفجر في صيدا".encode()
+
+        assert metadata_of(jpeg(exif=exif)).caption == "صيادون عند الفجر في صيدا"
+
     def test_iptc_and_xmp_win_over_exif(self):
         exif = PILImage.Exif()
         exif[0x010E] = "DCIM camera default"

@@ -417,14 +417,14 @@ def _join_terms(*terms: str) -> str:
 
 
 def iim_is_newer(iim: bytes, digest: bytes, xmp: dict) -> bool:
-    """Whether the IIM block was written after the XMP, by the Metadata Working Group's rule.
+    """Whether the IIM block was written after the XMP.
 
-    Photoshop and every tool that keeps both in step stores an MD5 digest of the IIM block
-    (resource 0x0425) when it writes them together. A digest that matches: the two agree and
-    the XMP is read (it is Unicode and richer). A digest that does not match: a tool that knows
-    only IIM changed it later, so the IIM wins. No digest: the XMP wins when it carries an
-    xmp:MetadataDate (it was written by a tool that keeps metadata current), else the IIM,
-    which agencies fill first.
+    With a digest, the Metadata Working Group's rule: Photoshop and every tool that keeps both
+    in step stores an MD5 digest of the IIM block (resource 0x0425) when it writes them
+    together. A digest that matches: the two agree and the XMP is read (it is Unicode and
+    richer). A digest that does not match: a tool that knows only IIM changed it later, so the
+    IIM wins. Without a digest, our rule: the XMP wins when it carries an xmp:MetadataDate (a
+    tool that keeps metadata current wrote it), else the IIM, which agencies fill first.
     """
     if not iim:
         return False

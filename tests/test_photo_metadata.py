@@ -366,7 +366,7 @@ class TestStoredFields:
             story_services.article_publish(article=story)
 
         assert "ركام مبنى في غزة" in " ".join(refused.value.messages)
-        assert gettext("alt text") in " ".join(refused.value.messages)
+        assert gettext("alt text in Arabic") in " ".join(refused.value.messages)
         photo.alt_text_ar = "ركام مبنى منهار في غزة"
         photo_services.image_update(image=photo)
         story_services.article_publish(article=story)

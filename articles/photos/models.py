@@ -240,9 +240,11 @@ class Image(models.Model):
         missing = []
         if not self.credit_id:
             missing.append(gettext("credit"))
-        # English typed into the Arabic field is no Arabic alt text.
-        if not has_arabic_letters(self.alt_text_ar):
+        if not self.alt_text_ar:
             missing.append(gettext("alt text"))
+        elif not has_arabic_letters(self.alt_text_ar):
+            # English typed into the Arabic field is no Arabic alt text.
+            missing.append(gettext("alt text in Arabic"))
         return missing
 
     # Renditions have deterministic names computed from the image; no query is needed to show them.

@@ -406,8 +406,11 @@ def load_demo(*, now=None) -> int:
         name_ar: Author.objects.create(name_ar=name_ar, name_en=name_en, slug=slug)
         for name_ar, name_en, slug in AUTHORS
     }
+    # A fresh install already has the agency catalogue (migration 0019): its agencies are reused.
     agencies = {
-        name_ar: Agency.objects.create(name_ar=name_ar, name_en=name_en, slug=slug, website=website)
+        name_ar: Agency.objects.get_or_create(
+            slug=slug, defaults={"name_ar": name_ar, "name_en": name_en, "website": website}
+        )[0]
         for name_ar, name_en, slug, website in AGENCIES
     }
 

@@ -3,15 +3,18 @@
 import json
 import re
 import shutil
+from functools import partial
 from importlib import import_module
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import migrations
 from django.utils import translation
 
-from articles.models import Agency, AgencyAlias, Article, CreditSuggestion
+from articles.models import Agency, AgencyAlias, Article, CreditSuggestion, Image
 from articles.photos import services as photo_services
 from articles.wire import services as wire_services
 
@@ -194,3 +197,16 @@ def test_the_page_prints_the_credit_line_in_its_own_script(db, client, now, cred
     assert f'<span class="credit">(<bdi>{printed}</bdi>)</span>' in page, re.findall(
         r"<figcaption>.*?</figcaption>|<figure.*?</figure>", page, re.S
     )
+
+
+def test_the_demo_newsroom_loads_on_a_fresh_install_with_the_catalogue(agency_catalogue, now, monkeypatch):
+    from articles import demo as demo_content
+
+    monkeypatch.setattr(demo_content, "draw_photo", partial(demo_content.draw_photo, width=480, height=320))
+    reuters = Agency.objects.get(slug="reuters")
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert Article.objects.published().exists()
+    assert Agency.objects.filter(slug="reuters").get() == reuters
+    assert all(image.credit_id for image in Image.objects.all())

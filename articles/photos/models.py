@@ -19,7 +19,7 @@ from ..stories.text import CleanCharField
 def image_upload_to(instance, filename: str) -> str:
     # Never keep the uploader's filename: it can collide, carry bidi controls or a path.
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".avif"}:
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".avif", ".heic"}:
         suffix = ".bin"
     now = timezone.now()
     return f"originals/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"

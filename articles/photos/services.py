@@ -69,6 +69,7 @@ def _read_upload(file) -> tuple[bytes, str]:
         raise images.ImageRejected(
             _("The file is too large: more than %(limit)d MB.") % {"limit": limit // 1024 // 1024},
             code="file_size",
+            name=name,
         )
     return data, name
 
@@ -211,8 +212,8 @@ def image_generate_renditions(*, image: Image, data: bytes | None = None, force:
 
 def image_inspect(*, file) -> tuple[bytes, images.InspectedImage]:
     """Read and check an upload; raises images.ImageRejected with a message for the user."""
-    data, _name = _read_upload(file)
-    return data, images.inspect_upload(data)
+    data, name = _read_upload(file)
+    return data, images.inspect_upload(data, name=name)
 
 
 @transaction.atomic

@@ -1,0 +1,317 @@
+"""Reading photos as real cameras, phones and photo software write them: every file is either
+accepted and rendered in the right colours, or refused with an Arabic reason naming it, with
+nothing stored; no error of Pillow's ever reaches the editor."""
+
+import io
+import zlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from PIL import Image as PILImage
+
+from articles.models import CreditSuggestion, Image
+from articles.photos import images, markup
+from articles.photos import services as photo_services
+
+from . import photo_files as pf
+from .factories import jpeg_bytes
+from .test_admin import admin_url
+from .test_images import few_renditions, stored_files  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(data: bytes, name: str) -> ContentFile:
+    return ContentFile(data, name=name)
+
+
+def rendition(photo: Image, settings, fmt: str = "jpg") -> PILImage.Image:
+    """The full-width rendition readers get, decoded as a browser would."""
+    path = settings.MEDIA_ROOT / photo.rendition_name("full", photo.rendition_widths("full")[-1], "jpeg")
+    if fmt != "jpg":
+        path = path.with_suffix(f".{fmt}")
+    with PILImage.open(path) as decoded:
+        decoded.load()
+        return decoded.copy()
+
+
+def centre(image: PILImage.Image):
+    return image.getpixel((image.width // 2, image.height // 2))
+
+
+def close(actual, expected, tolerance: int = 8) -> bool:
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=False))
+
+
+def nothing_stored(settings) -> bool:
+    return (
+        not Image.objects.exists()
+        and not CreditSuggestion.objects.exists()
+        and stored_files(settings.MEDIA_ROOT) == []
+        and stored_files(settings.PRIVATE_MEDIA_ROOT) == []
+    )
+
+
+def truncated_png() -> bytes:
+    png = pf.encode(PILImage.effect_noise((200, 150), 60).convert("RGB"), "PNG")
+    return png[: len(png) // 2]
+
+
+def png_with_bad_crc() -> bytes:
+    png = pf.encode(pf.flat((10, 20, 30)), "PNG")
+    at = png.index(b"IDAT") + 8
+    return png[:at] + bytes([png[at] ^ 0xFF]) + png[at + 1 :]
+
+
+def png_with_oversized_text() -> bytes:
+    # 3 MB of text in 3 KB: more than Pillow will decompress from a chunk.
+    return pf.png_with_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"a" * 3_000_000))
+
+
+DAMAGED = {
+    "truncated.png": truncated_png,
+    "bad_crc.png": png_with_bad_crc,
+    "oversized_text.png": png_with_oversized_text,
+    "truncated.heic": lambda: pf.heic()[:200],
+    "truncated_mpo.jpg": lambda: pf.mpo()[:300],
+}
+
+
+class TestOneReadingPath:
+    @pytest.mark.parametrize("name", sorted(DAMAGED))
+    def test_a_damaged_file_is_refused_in_arabic_naming_the_file(self, name, settings):
+        with pytest.raises(images.ImageRejected) as refused:
+            photo_services.image_create(file=upload(DAMAGED[name](), name))
+
+        message = refused.value.messages[0]
+        assert f"«{name}»" in message
+        assert "تالفة" in message or "ليس صورة مقبولة" in message
+        assert nothing_stored(settings)
+
+    def test_the_file_name_is_quoted_without_its_folders_or_direction_controls(self):
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(truncated_png(), name="../../\u202eevil/\u202egnp.png")
+
+        assert "«gnp.png»" in refused.value.messages[0]
+        assert refused.value.reason == "الصورة تالفة أو ناقصة ولا يمكن قراءتها."
+
+    def test_an_mpo_counts_one_frame_against_the_pixel_limit(self, settings, few_renditions):  # noqa: F811
+        settings.IMAGE_MAX_MEGAPIXELS = 0.01  # 10,000 pixels: one 96×64 frame fits, two would not
+
+        photo = photo_services.image_create(file=upload(pf.mpo(), "IMG_0001.JPG"))
+
+        assert (photo.format, photo.width, photo.height) == ("JPEG", 96, 64)
+        assert photo.file.name.endswith(".jpg")
+
+    def test_an_animation_still_counts_every_frame(self, settings):
+        settings.IMAGE_MAX_MEGAPIXELS = 0.01
+        frames = [pf.flat((i * 40, 0, 0), size=(96, 64)) for i in range(3)]
+        animated = pf.encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
+
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(animated)
+
+        assert refused.value.code == "pixels"
+
+    def test_an_mpo_is_accepted_on_the_admin_form(self, staff_client, few_renditions):  # noqa: F811
+        response = staff_client.post(
+            admin_url("image_add"),
+            {"file": upload(pf.mpo(), "portrait.jpg"), "focal_x": "0.5", "focal_y": "0.5", "alt_text_ar": "صورة"},
+        )
+
+        assert response.status_code == 302
+        assert Image.objects.get().format == "JPEG"
+
+    def test_a_damaged_file_on_the_admin_form_is_an_arabic_error_not_a_server_error(self, staff_client, settings):
+        response = staff_client.post(
+            admin_url("image_add"),
+            {"file": upload(png_with_oversized_text(), "scan.png"), "focal_x": "0.5", "focal_y": "0.5"},
+        )
+
+        assert response.status_code == 200
+        error = response.context["adminform"].form.errors["file"][0]
+        assert "«scan.png»" in error and "تالفة" in error
+        assert error in response.content.decode()
+        assert nothing_stored(settings)
+
+    def test_a_stored_original_that_no_longer_decodes_is_refused_not_a_pillow_error(self):
+        with pytest.raises(images.ImageRejected):
+            images.open_for_rendering(truncated_png(), 320)
+
+
+class TestMarkupScan:
+    def test_photoshop_for_mac_print_settings_are_not_web_page_code(self, few_renditions):  # noqa: F811
+        data = pf.jpeg_with_segment(0xED, pf.photoshop_mac_block())
+
+        photo = photo_services.image_create(file=upload(data, "photoshop_mac.jpg"))
+
+        assert photo.format == "JPEG"
+
+    def test_markup_spelled_by_compressed_pixels_is_not_refused(self, few_renditions):  # noqa: F811
+        noisy = pf.encode(PILImage.effect_noise((256, 192), 80).convert("RGB"), "JPEG", quality=90)
+        data = pf.with_markup_in_pixels(noisy, b"<svg ")
+        assert markup.MARKUP.search(data)  # the bytes are there, in the compressed scan
+
+        photo = photo_services.image_create(file=upload(data, "phone.jpg"))
+
+        assert (photo.width, photo.height) == (256, 192)
+
+    def test_the_same_bytes_in_a_png_text_chunk_are_refused(self, settings):
+        data = pf.png_with_chunk(b"tEXt", b"Comment\0<svg onload=alert(1)>")
+
+        with pytest.raises(images.ImageRejected) as refused:
+            photo_services.image_create(file=upload(data, "chart.png"))
+
+        assert refused.value.code == "markup"
+        assert nothing_stored(settings)
+
+    def test_markup_in_a_compressed_png_text_chunk_is_refused(self):
+        data = pf.png_with_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"<script>alert(1)</script>"))
+
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(data)
+
+        assert refused.value.code == "markup"
+
+    @pytest.mark.parametrize("marker", [0xFE, 0xE1, 0xED])
+    def test_markup_in_a_jpeg_metadata_segment_is_refused(self, marker):
+        data = pf.jpeg_with_segment(marker, b"Caption <script>alert(1)</script>")
+
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(data)
+
+        assert refused.value.code == "markup"
+
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: jpeg_bytes(),
+            lambda: pf.encode(pf.flat((1, 2, 3)), "PNG"),
+            lambda: pf.encode(pf.flat((1, 2, 3)), "WEBP"),
+            lambda: pf.mpo(),
+            lambda: pf.heic(),
+        ],
+        ids=["jpeg", "png", "webp", "mpo", "heic"],
+    )
+    def test_markup_after_the_image_end_is_refused_in_every_format(self, make):
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(make() + b"<html><body><script>alert(1)</script></body></html>")
+
+        assert refused.value.code == "markup"
+
+    def test_markup_in_the_second_frame_of_an_mpo_is_refused(self):
+        data = pf.mpo()
+        second = data.index(b"\xff\xd8", 2)
+        comment = b"\xff\xfe\x00\x12<svg onload=x>\x00\x00"
+        data = data[: second + 2] + comment + data[second + 2 :]
+
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(data)
+
+        assert refused.value.code == "markup"
+
+    def test_xmp_declaring_entities_in_a_heic_is_refused(self):
+        xmp = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+        data = pf.encode(pf.flat((1, 2, 3)), "HEIF", xmp=xmp)
+
+        with pytest.raises(images.ImageRejected) as refused:
+            images.inspect_upload(data)
+
+        assert refused.value.code == "markup"
+
+
+class TestFormatsAndColour:
+    def test_heic_is_accepted_stored_as_heic_and_rendered(self, settings, few_renditions):  # noqa: F811
+        photo = photo_services.image_create(file=upload(pf.heic((200, 30, 30)), "IMG_0002.HEIC"))
+
+        assert (photo.format, photo.width, photo.height) == ("HEIF", 96, 64)
+        assert photo.file.name.endswith(".heic")
+        assert close(centre(rendition(photo, settings)), (200, 30, 30))
+
+    def test_an_mpo_renders_its_first_frame(self, settings, few_renditions):  # noqa: F811
+        photo = photo_services.image_create(file=upload(pf.mpo((200, 30, 30), (30, 200, 30)), "portrait.jpg"))
+
+        assert close(centre(rendition(photo, settings)), (200, 30, 30))
+
+    def test_adobe_inverted_cmyk_jpeg_renders_its_colours(self, settings, few_renditions):  # noqa: F811
+        data = pf.encode(pf.flat((0, 255, 255, 0), mode="CMYK"), "JPEG", quality=95)
+        assert b"Adobe" in data  # Pillow writes CMYK as Photoshop does: inverted, with an Adobe marker
+
+        photo = photo_services.image_create(file=upload(data, "cmyk.jpg"))
+
+        assert close(centre(rendition(photo, settings)), (255, 0, 0))
+        assert close(centre(rendition(photo, settings, "webp")), (255, 0, 0))
+
+    def test_sixteen_bit_greyscale_png_renders_grey_not_white(self, settings, few_renditions):  # noqa: F811
+        grey = PILImage.new("I;16", (96, 64), 30000)  # 30000 of 65535: a middle grey
+        data = pf.encode(grey, "PNG")
+        assert PILImage.open(io.BytesIO(data)).mode.startswith("I;16")
+
+        photo = photo_services.image_create(file=upload(data, "scan16.png"))
+
+        assert close(centre(rendition(photo, settings)), (117, 117, 117), tolerance=3)
+
+    def test_a_palette_image_with_transparency_keeps_it_and_flattens_on_white(self, settings, few_renditions):  # noqa: F811
+        logo = PILImage.new("P", (96, 64), 0)
+        logo.putpalette([0, 0, 0, 20, 90, 200] + [0] * 762)
+        logo.paste(1, (0, 0, 48, 64))  # the left half blue, the right half index 0, transparent
+        data = pf.encode(logo, "PNG", transparency=0)
+
+        photo = photo_services.image_create(file=upload(data, "logo.png"))
+
+        jpeg, webp = rendition(photo, settings), rendition(photo, settings, "webp")
+        assert close(jpeg.getpixel((10, 32)), (20, 90, 200)) and close(jpeg.getpixel((86, 32)), (255, 255, 255))
+        assert webp.mode == "RGBA" and webp.getpixel((86, 32))[3] == 0
+        assert close(webp.getpixel((10, 32))[:3], (20, 90, 200)) and webp.getpixel((10, 32))[3] == 255
+
+    @pytest.mark.parametrize("name,primaries", [("display_p3", pf.DISPLAY_P3), ("adobe_rgb", pf.ADOBE_RGB)])
+    def test_wide_gamut_photos_are_converted_to_srgb(self, settings, few_renditions, name, primaries):  # noqa: F811
+        profile = pf.rgb_profile(primaries, name=name)
+        written = (60, 160, 60)
+        expected = pf.in_srgb(written, profile)
+        # In sRGB the same green needs more saturated numbers: shown unconverted, it looks dull.
+        assert max(expected) - min(expected) > max(written) - min(written) + 40
+
+        data = pf.encode(pf.flat(written), "JPEG", quality=95, icc_profile=profile)
+        photo = photo_services.image_create(file=upload(data, f"{name}.jpg"))
+
+        for fmt in ("jpg", "webp"):
+            shown = rendition(photo, settings, fmt)
+            assert close(centre(shown)[:3], expected), (fmt, centre(shown), expected)
+            assert "icc_profile" not in shown.info  # converted, then stripped: sRGB is what browsers assume
+
+    def test_a_photo_without_a_profile_keeps_its_numbers(self, settings, few_renditions):  # noqa: F811
+        photo = photo_services.image_create(file=upload(pf.encode(pf.flat((60, 160, 60)), "JPEG", quality=95), "p.jpg"))
+
+        assert close(centre(rendition(photo, settings)), (60, 160, 60))
+
+    def test_a_damaged_profile_is_ignored_not_a_refusal(self, settings, few_renditions):  # noqa: F811
+        data = pf.encode(pf.flat((60, 160, 60)), "JPEG", quality=95, icc_profile=b"not a profile" * 20)
+
+        photo = photo_services.image_create(file=upload(data, "p.jpg"))
+
+        assert close(centre(rendition(photo, settings)), (60, 160, 60))
+
+
+class TestImportImagesBatch:
+    def test_mpo_heic_and_damaged_files_in_one_batch(self, tmp_path, settings, few_renditions):  # noqa: F811
+        folder = tmp_path / "drop"
+        folder.mkdir()
+        (folder / "a_portrait.jpg").write_bytes(pf.mpo())
+        (folder / "b_broken.png").write_bytes(png_with_oversized_text())
+        (folder / "c_iphone.heic").write_bytes(pf.heic())
+        (folder / "d_truncated.png").write_bytes(truncated_png())
+        out, err = io.StringIO(), io.StringIO()
+
+        with pytest.raises(CommandError) as failed:
+            call_command("import_images", str(folder), stdout=out, stderr=err)
+
+        lines = out.getvalue().splitlines()
+        assert Image.objects.count() == 2
+        assert any(line.startswith("imported") and "a_portrait.jpg" in line for line in lines)
+        assert any(line.startswith("imported") and "c_iphone.heic" in line for line in lines)
+        refused = [line for line in lines if line.startswith("refused")]
+        assert len(refused) == 2 and all("تالفة" in line for line in refused)
+        assert "Traceback" not in out.getvalue() + err.getvalue() + str(failed.value)
+        assert "2 refused" in str(failed.value)

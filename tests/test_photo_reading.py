@@ -315,3 +315,100 @@ class TestImportImagesBatch:
         assert len(refused) == 2 and all("تالفة" in line for line in refused)
         assert "Traceback" not in out.getvalue() + err.getvalue() + str(failed.value)
         assert "2 refused" in str(failed.value)
+
+
+def run_import(*args) -> tuple[str, str | None]:
+    """The command's output, and its error if it failed."""
+    out = io.StringIO()
+    try:
+        call_command("import_images", *args, stdout=out, stderr=io.StringIO())
+    except CommandError as failed:
+        return out.getvalue(), str(failed)
+    return out.getvalue(), None
+
+
+class TestImportImagesByContent:
+    @pytest.fixture
+    def folder(self, tmp_path):
+        folder = tmp_path / "drop"
+        folder.mkdir()
+        (folder / "a.jpg").write_bytes(jpeg_bytes(color=(10, 20, 30)))
+        (folder / "b.heic").write_bytes(pf.heic())
+        return folder
+
+    def test_a_second_run_reports_every_file_as_already_in_the_library(self, folder, few_renditions):  # noqa: F811
+        run_import(str(folder))
+        first = {photo.pk for photo in Image.objects.all()}
+
+        out, error = run_import(str(folder))
+
+        assert error is None
+        assert {photo.pk for photo in Image.objects.all()} == first
+        already = [line for line in out.splitlines() if line.startswith("already")]
+        assert len(already) == 2
+        photo = Image.objects.get(format="HEIF")
+        assert any("b.heic" in line and f"موجودة في المكتبة: الصورة رقم {photo.pk}" in line for line in already)
+        assert out.splitlines()[-1] == "0 imported, 2 already in the library, 0 refused."
+
+    def test_the_same_bytes_under_another_name_are_recognised_in_one_batch(self, folder, few_renditions):  # noqa: F811
+        (folder / "c_copy.jpg").write_bytes((folder / "a.jpg").read_bytes())
+
+        out, _error = run_import(str(folder))
+
+        assert Image.objects.count() == 2
+        original = Image.objects.get(format="JPEG")
+        assert f"c_copy.jpg: موجودة في المكتبة: الصورة رقم {original.pk}" in out
+        assert out.splitlines()[-1] == "2 imported, 1 already in the library, 0 refused."
+
+    def test_a_file_saved_again_with_other_bytes_is_a_new_photo(self, folder, few_renditions):  # noqa: F811
+        run_import(str(folder / "a.jpg"))
+        data = (folder / "a.jpg").read_bytes()
+        (folder / "a.jpg").write_bytes(data[:2] + b"\xff\xfe\x00\x08edited" + data[2:])  # a comment added
+
+        out, _error = run_import(str(folder / "a.jpg"))
+
+        assert out.startswith("imported") and Image.objects.count() == 2
+
+    def test_a_dry_run_reports_what_is_already_there_and_stores_nothing(self, folder, few_renditions):  # noqa: F811
+        run_import(str(folder / "a.jpg"))
+
+        out, _error = run_import("--dry-run", str(folder))
+
+        assert [line.split()[0] for line in out.splitlines()[:2]] == ["already", "valid"]
+        assert Image.objects.count() == 1
+
+    def test_the_summary_ends_with_each_refused_file_and_its_reason(self, folder, few_renditions):  # noqa: F811
+        (folder / "c_broken.png").write_bytes(truncated_png())
+        run_import(str(folder / "a.jpg"))
+
+        out, error = run_import(str(folder))
+
+        assert error == "1 imported, 1 already in the library, 1 refused."
+        summary = out.splitlines()[-2:]
+        assert summary[0] == error
+        assert "c_broken.png" in summary[1] and "الصورة تالفة أو ناقصة ولا يمكن قراءتها." in summary[1]
+
+    def test_the_progress_bar_is_still_drawn_on_a_terminal(self, folder, few_renditions, monkeypatch):  # noqa: F811
+        class Terminal(io.StringIO):
+            def isatty(self):
+                return True
+
+        terminal = Terminal()
+        monkeypatch.setattr("sys.stderr", terminal)
+
+        run_import(str(folder))
+        run_import(str(folder))
+
+        assert terminal.getvalue().count(f"\rimport_images [{'#' * 30}] 2/2\n") == 2
+
+    def test_an_admin_upload_is_fingerprinted_so_an_import_recognises_it(self, staff_client, folder, few_renditions):  # noqa: F811
+        data = (folder / "a.jpg").read_bytes()
+        response = staff_client.post(
+            admin_url("image_add"),
+            {"file": upload(data, "from_the_form.jpg"), "focal_x": "0.5", "focal_y": "0.5"},
+        )
+        assert response.status_code == 302
+
+        out, _error = run_import(str(folder / "a.jpg"))
+
+        assert f"موجودة في المكتبة: الصورة رقم {Image.objects.get().pk}" in out

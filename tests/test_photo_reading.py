@@ -7,12 +7,15 @@ import zlib
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from PIL import Image as PILImage
 
 from articles.models import CreditSuggestion, Image
 from articles.photos import images, markup
 from articles.photos import services as photo_services
+from articles.photos.uploads import refused_uploads
 
 from . import photo_files as pf
 from .factories import jpeg_bytes
@@ -412,3 +415,74 @@ class TestImportImagesByContent:
         out, _error = run_import(str(folder / "a.jpg"))
 
         assert f"موجودة في المكتبة: الصورة رقم {Image.objects.get().pk}" in out
+
+
+class CountingStream(io.BytesIO):
+    """A request body that remembers how much of it was read."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+class TestUploadSizeLimit:
+    def _request(self, data: bytes, name: str):
+        built = RequestFactory().post("/admin/", {"caption": "قبل الملف", "file": upload(data, name)})
+        body = built.environ["wsgi.input"].read()
+        stream = CountingStream(body)
+        return WSGIRequest({**built.environ, "wsgi.input": stream}), stream, len(body)
+
+    def test_reading_stops_at_the_limit(self, settings):
+        settings.IMAGE_MAX_UPLOAD_MB = 1
+        request, stream, total = self._request(b"\xff" * (20 * 1024 * 1024), "huge.jpg")
+
+        assert "file" not in request.FILES
+        assert stream.bytes_read < 1024 * 1024 + 3 * 64 * 1024  # the limit and a chunk or two
+        assert total > 20 * 1024 * 1024
+        assert [(cut.field_name, cut.file_name) for cut in refused_uploads(request)] == [("file", "huge.jpg")]
+
+    def test_a_file_within_the_limit_arrives_whole(self, settings):
+        settings.IMAGE_MAX_UPLOAD_MB = 1
+        data = jpeg_bytes()
+        request, stream, total = self._request(data, "small.jpg")
+
+        assert request.FILES["file"].read() == data
+        assert request.POST["caption"] == "قبل الملف"
+        assert stream.bytes_read == total and refused_uploads(request) == []
+
+    def test_the_admin_form_says_why_in_arabic_and_stores_nothing(self, staff_client, settings):
+        settings.IMAGE_MAX_UPLOAD_MB = 1
+
+        response = staff_client.post(
+            admin_url("image_add"),
+            {"file": upload(b"\xff" * (3 * 1024 * 1024), "200mb.jpg"), "focal_x": "0.5", "focal_y": "0.5"},
+        )
+
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors["file"]
+        assert errors == [
+            "حجم «200mb.jpg» أكبر من 1 ميغابايت: لم يُقرأ بعد هذا الحد ولم يُحفظ شيء. "
+            "اختر ملفاً أصغر، ثم راجع النموذج قبل الحفظ مرة أخرى."
+        ]
+        assert errors[0] in response.content.decode()
+        assert nothing_stored(settings)
+
+    def test_replacing_a_photos_file_with_one_too_large_keeps_the_old_one(self, staff_client, settings, few_renditions):  # noqa: F811
+        photo = photo_services.image_create(file=upload(jpeg_bytes(), "first.jpg"), alt_text="صورة")
+        original = photo.file.name
+        settings.IMAGE_MAX_UPLOAD_MB = 1
+
+        response = staff_client.post(
+            admin_url("image_change", photo.pk),
+            {"file": upload(b"\xff" * (3 * 1024 * 1024), "big.jpg"), "focal_x": "0.5", "focal_y": "0.5"},
+        )
+
+        assert response.status_code == 200
+        assert "«big.jpg»" in response.context["adminform"].form.errors["file"][0]
+        photo.refresh_from_db()
+        assert photo.file.name == original and photo.alt_text_ar == "صورة"

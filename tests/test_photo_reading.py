@@ -2,10 +2,13 @@
 accepted and rendered in the right colours, or refused with an Arabic reason naming it, with
 nothing stored; no error of Pillow's ever reaches the editor."""
 
+import hashlib
+import importlib
 import io
 import zlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.management import CommandError, call_command
@@ -486,3 +489,44 @@ class TestUploadSizeLimit:
         assert "«big.jpg»" in response.context["adminform"].form.errors["file"][0]
         photo.refresh_from_db()
         assert photo.file.name == original and photo.alt_text_ar == "صورة"
+
+
+class TestStoredPhotos:
+    def test_a_rotated_heic_is_upright_with_its_dimensions_swapped(self, settings, few_renditions):  # noqa: F811
+        exif = PILImage.Exif()
+        exif[0x0112] = 6  # rotate 90° clockwise
+        data = pf.encode(pf.flat((200, 30, 30), size=(96, 64)), "HEIF", exif=exif.tobytes())
+
+        photo = photo_services.image_create(file=upload(data, "IMG_0003.HEIC"))
+
+        assert (photo.width, photo.height) == (64, 96)
+        assert rendition(photo, settings).size == (64, 96)
+
+    def test_regenerating_a_damaged_original_is_reported_and_the_others_go_on(self, settings, few_renditions):  # noqa: F811
+        broken = photo_services.image_create(file=upload(jpeg_bytes(), "a.jpg"))
+        good = photo_services.image_create(file=upload(pf.heic(), "b.heic"))
+        (settings.PRIVATE_MEDIA_ROOT / broken.file.name).write_bytes(truncated_png())
+        out, err = io.StringIO(), io.StringIO()
+
+        with pytest.raises(SystemExit):
+            call_command("regenerate_renditions", "--force", stdout=out, stderr=err)
+
+        assert f"#{broken.pk}: الصورة تالفة أو ناقصة ولا يمكن قراءتها." in err.getvalue()
+        assert "2 photos, " in out.getvalue() and "1 failed." in out.getvalue()
+        assert "Traceback" not in err.getvalue()
+        assert rendition(good, settings).size == (96, 64)
+
+    def test_the_migration_fingerprints_photos_stored_before_it(self, settings, few_renditions):  # noqa: F811
+        migration = importlib.import_module("articles.migrations.0020_photo_read")
+        data = jpeg_bytes()
+        kept = photo_services.image_create(file=upload(data, "a.jpg"))
+        lost = photo_services.image_create(file=upload(pf.heic(), "b.heic"))
+        (settings.PRIVATE_MEDIA_ROOT / lost.file.name).unlink()
+        Image.objects.update(content_sha256="")
+
+        migration.fingerprint_stored_photos(django_apps, None)
+
+        kept.refresh_from_db()
+        lost.refresh_from_db()
+        assert kept.content_sha256 == hashlib.sha256(data).hexdigest()
+        assert lost.content_sha256 == ""

@@ -165,6 +165,8 @@ def inspect_upload(data: bytes, *, name: str = "") -> InspectedImage:
     except ImageRejected as refused:
         raise refused.for_file(name) from None
     except READ_ERRORS as exc:
+        # The editor reads the refusal; the log keeps what Pillow said, for whoever looks into the file.
+        logger.warning("Photo %r refused as unreadable: %r", display_name(name), exc, exc_info=exc)
         raise damaged(exc).for_file(name) from exc
 
 
@@ -302,6 +304,7 @@ def open_for_rendering(data: bytes, target_width: int) -> PILImage.Image:
     try:
         return _decode_for_rendering(data, target_width)
     except READ_ERRORS as exc:
+        logger.warning("Stored photo could not be decoded for renditions: %r", exc, exc_info=exc)
         raise damaged(exc) from exc
 
 

@@ -2,11 +2,12 @@
 
 Django's default handlers keep a whole upload (in memory, then in a temporary file) before
 any form sees it: a 200 MB file was written to disk whole, then refused for its size. This
-handler, first in ``FILE_UPLOAD_HANDLERS``, counts each file's bytes as they arrive and stops
-reading the request as soon as one passes ``IMAGE_MAX_UPLOAD_MB``; nothing beyond the limit
-is parsed or stored (the app server discards the rest of the body). The form learns of it through ``refused_uploads(request)`` and tells the
-editor in their language. The proxy's ``client_max_body_size`` (docs/deploy.md) cuts larger
-bodies before they reach the application at all.
+handler, first in ``FILE_UPLOAD_HANDLERS``, counts each file's bytes as they arrive and
+stops reading the request as soon as one passes ``IMAGE_MAX_UPLOAD_MB``; nothing beyond the
+limit is parsed or stored (the app server discards the rest of the body). The form learns of
+it through ``refused_uploads(request)`` and tells the editor in their language. The proxy's
+``client_max_body_size`` (docs/deploy.md) cuts larger bodies before they reach the
+application at all.
 
 Every file upload in this project is a photo, so one limit serves every form.
 """

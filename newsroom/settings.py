@@ -343,6 +343,13 @@ CONTENT_SECURITY_POLICY = {
 # The photo desk's limits (see articles/photos/images.py).
 IMAGE_MAX_MEGAPIXELS = float(os.environ.get("DJANGO_IMAGE_MAX_MEGAPIXELS", "40"))
 IMAGE_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMAGE_MAX_UPLOAD_MB", "25"))
+# Every upload is a photo: reading stops as soon as a file passes IMAGE_MAX_UPLOAD_MB, before
+# Django's own handlers have stored more (articles/photos/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "articles.photos.uploads.PhotoSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Rendition formats in <picture> order; the last one is the <img> fallback. Add "avif" first
 # for smaller files at the cost of slower encoding.
 IMAGE_RENDITION_FORMATS = tuple(env_list("DJANGO_IMAGE_RENDITION_FORMATS", "webp,jpeg"))

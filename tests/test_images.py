@@ -1040,14 +1040,14 @@ class TestImportImages:
         large = next(line for line in lines if "large_24mp.jpg" in line)
         assert "6000×4000" in large and f"credit: {reuters}" in large
         assert "? EPA-EFE" in next(line for line in lines if "cmyk.jpg" in line)
-        assert f"{len(GOOD_FILES)} imported, 0 refused." in out
+        assert f"{len(GOOD_FILES)} imported, 0 already in the library, 0 refused." in out
         assert len(stored_files(settings.PRIVATE_MEDIA_ROOT)) == len(GOOD_FILES)
 
     def test_refuses_every_hostile_file_with_its_reason_and_fails(self, settings):
         with pytest.raises(CommandError) as failed:
             call("import_images", str(HOSTILE))
 
-        assert f"0 imported, {len(HOSTILE_FILES)} refused." in str(failed.value)
+        assert f"0 imported, 0 already in the library, {len(HOSTILE_FILES)} refused." in str(failed.value)
         assert not Image.objects.exists()
         assert stored_files(settings.MEDIA_ROOT) == [] and stored_files(settings.PRIVATE_MEDIA_ROOT) == []
 
@@ -1059,7 +1059,7 @@ class TestImportImages:
                 "import_images", str(HOSTILE / "bomb_30000x30000.png"), str(GOOD / "small_400x300.jpg"), stdout=out
             )
 
-        assert "1 imported, 1 refused." in str(failed.value)
+        assert "1 imported, 0 already in the library, 1 refused." in str(failed.value)
         refused = next(line for line in out.getvalue().splitlines() if line.startswith("refused"))
         assert "bomb_30000x30000.png" in refused and "30000×30000" in refused
         assert Image.objects.get().width == 400

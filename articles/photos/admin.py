@@ -19,7 +19,7 @@ from ..models import (
     CreditSuggestion,
     Image,
 )
-from ..photos import images, reports
+from ..photos import images, reports, uploads
 from ..photos import services as photo_services
 from ..stories import permissions
 
@@ -32,7 +32,29 @@ class ImageAdminForm(forms.ModelForm):
         # ClearableFileInput's «Currently: …» does; the preview beside it shows a rendition.
         widgets = {"file": forms.FileInput}
 
+    # Files of this request whose reading stopped at the size limit (set by ImageAdmin.get_form).
+    refused_uploads: tuple[uploads.RefusedUpload, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.cut_upload() is not None and "file" in self.fields:
+            # The file never arrived whole: its own error says why, not «This field is required».
+            self.fields["file"].required = False
+
+    def cut_upload(self) -> uploads.RefusedUpload | None:
+        return next((cut for cut in self.refused_uploads if cut.field_name == self.add_prefix("file")), None)
+
     def clean_file(self):
+        cut = self.cut_upload()
+        if cut is not None:
+            raise forms.ValidationError(
+                _(
+                    "«%(name)s» is larger than %(limit)d MB: it was not read beyond that and nothing was saved. "
+                    "Choose a smaller file, then check the form before saving again."
+                )
+                % {"name": images.display_name(cut.file_name), "limit": cut.limit // 1024 // 1024},
+                code="file_size",
+            )
         upload = self.cleaned_data.get("file")
         if upload and "file" in self.changed_data:
             try:
@@ -132,6 +154,13 @@ class ImageAdmin(TranslatedAdmin):
         (_("Crops"), {"fields": (("focal_x", "focal_y"),)}),
         (_("Record"), {"fields": (("format", "width", "height"), "where_used", ("uploaded_by", "created_at"))}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refused = uploads.refused_uploads(request) if request.method == "POST" else []
+        if refused:
+            form = type(form.__name__, (form,), {"refused_uploads": tuple(refused)})
+        return form
 
     def get_urls(self):
         return [

@@ -137,12 +137,13 @@ def check_media(*, older_than: timedelta = timedelta(hours=1), verify: bool = Fa
 
 def _decodes(storage: Storage, name: str) -> bool:
     from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
+
+    from .images import READ_ERRORS
 
     try:
         with storage.open(name, "rb") as handle, PILImage.open(handle) as picture:
             picture.load()
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+    except READ_ERRORS:  # whatever Pillow raises on a damaged file, a bomb included
         return False
     return True
 

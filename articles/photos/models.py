@@ -20,7 +20,7 @@ from .metadata import has_arabic_letters
 def image_upload_to(instance, filename: str) -> str:
     # Never keep the uploader's filename: it can collide, carry bidi controls or a path.
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".avif"}:
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".avif", ".heic"}:
         suffix = ".bin"
     now = timezone.now()
     return f"originals/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
@@ -96,7 +96,15 @@ class Image(models.Model):
         upload_to=image_upload_to,
         storage=original_storage,
         max_length=200,
-        help_text=_("JPEG, PNG, WebP or AVIF. Readers only ever see copies made from its pixels."),
+        help_text=_("JPEG, PNG, WebP, AVIF or HEIC. Readers only ever see copies made from its pixels."),
+    )
+    content_sha256 = models.CharField(
+        _("content fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The SHA-256 of the original file: the same file imported again is recognised."),
     )
     format = models.CharField(_("format"), max_length=8, editable=False, blank=True)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)

@@ -70,6 +70,7 @@ def _read_upload(file) -> tuple[bytes, str]:
         raise images.ImageRejected(
             _("The file is too large: more than %(limit)d MB.") % {"limit": limit // 1024 // 1024},
             code="file_size",
+            name=name,
         )
     return data, name
 
@@ -278,10 +279,19 @@ def image_generate_renditions(*, image: Image, data: bytes | None = None, force:
     return written
 
 
+def content_fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def image_with_content(*, data: bytes) -> Image | None:
+    """The photo in the library whose original is exactly these bytes, if any (the oldest)."""
+    return Image.objects.filter(content_sha256=content_fingerprint(data)).order_by("pk").first()
+
+
 def image_inspect(*, file) -> tuple[bytes, images.InspectedImage]:
     """Read and check an upload; raises images.ImageRejected with a message for the user."""
-    data, _name = _read_upload(file)
-    return data, images.inspect_upload(data)
+    data, name = _read_upload(file)
+    return data, images.inspect_upload(data, name=name)
 
 
 @transaction.atomic
@@ -299,6 +309,7 @@ def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, 
     old_renditions = rendition_names(image)
     _apply_metadata(image, inspected.metadata)
     image.format, image.width, image.height = inspected.format, inspected.width, inspected.height
+    image.content_sha256 = content_fingerprint(data)
     stored = image.file.storage.save(image_upload_to(image, f"upload{inspected.extension}"), ContentFile(data))
     # Assigning the name (not setting .name on the upload) marks the file as saved, so the
     # model's save() does not store the upload a second time under another name.

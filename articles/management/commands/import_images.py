@@ -1,15 +1,19 @@
 """Import photos from files or folders (the photo desk's hot folder).
 
 Every file goes through the same validation as an admin upload; each is imported
-on its own, so one bad file never stops the others. Credits found in the files'
+on its own, so one bad file never stops the others. A file already in the library
+(the same bytes, by their fingerprint) is reported with its number and not imported
+again, so the same folder can be imported twice. Credits found in the files'
 IPTC/XMP map to agencies or become suggestions for an editor.
 """
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ...desk.progress import progress
 from ...photos import images
@@ -18,7 +22,10 @@ from ...photos.images import ImageRejected
 
 
 class Command(BaseCommand):
-    help = "Import photos from files or folders; prints one line per file and fails if any file was refused."
+    help = (
+        "Import photos from files or folders; prints one line per file, skips files already in the library "
+        "and fails if any file was refused."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="Files or folders (folders are read recursively).")
@@ -28,29 +35,43 @@ class Command(BaseCommand):
         files = list(self._files(options["paths"]))
         if not files:
             raise CommandError("No files found in the given paths.")
-        imported = refused = 0
+        imported = already = 0
+        refused: list[tuple[Path, str]] = []
         with translation.override("ar"):
             for path in progress(files, total=len(files), label="import_images"):
                 try:
-                    image = self._import(path, dry_run=options["dry_run"])
+                    outcome, image = self._import(path, dry_run=options["dry_run"])
                 except ImageRejected as error:
-                    refused += 1
-                    self.stdout.write(self.style.ERROR(f"refused  {path}: {' '.join(error.messages)}"))
-                    continue
+                    refused.append((path, error.reason))
+                except ValidationError as error:
+                    refused.append((path, " ".join(error.messages)))
                 except OSError as error:
-                    refused += 1
-                    self.stdout.write(self.style.ERROR(f"refused  {path}: {error.strerror or error}"))
-                    continue
-                imported += 1
-                if image is None:
-                    self.stdout.write(f"valid    {path}")
+                    refused.append((path, error.strerror or str(error)))
                 else:
-                    credit = image.credit or (image.credit_suggestion and f"? {image.credit_suggestion}") or "—"
-                    self.stdout.write(f"imported {path} → #{image.pk} {image.width}×{image.height}, credit: {credit}")
-        summary = f"{imported} imported, {refused} refused."
+                    if outcome == "already":
+                        already += 1
+                        message = _("already in the library #%(number)s") % {"number": image.pk}
+                        self.stdout.write(self.style.WARNING(f"already  {path}: {message}"))
+                    elif outcome == "valid":
+                        imported += 1
+                        self.stdout.write(f"valid    {path}")
+                    else:
+                        imported += 1
+                        self.stdout.write(self._imported_line(path, image))
+                    continue
+                self.stdout.write(self.style.ERROR(f"refused  {path}: {refused[-1][1]}"))
+        summary = f"{imported} imported, {already} already in the library, {len(refused)} refused."
         if refused:
+            # The refusals again at the end, where the operator reads first.
+            self.stdout.write(summary)
+            for path, reason in refused:
+                self.stdout.write(self.style.ERROR(f"  {path}: {reason}"))
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def _imported_line(self, path: Path, image) -> str:
+        credit = image.credit or (image.credit_suggestion and f"? {image.credit_suggestion}") or "—"
+        return f"imported {path} → #{image.pk} {image.width}×{image.height}, credit: {credit}"
 
     def _files(self, paths):
         for raw in paths:
@@ -64,8 +85,12 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool):
         with path.open("rb") as handle:
-            upload = ContentFile(handle.read(images.max_bytes() + 1), name=path.name)
+            data = handle.read(images.max_bytes() + 1)
+        existing = photo_services.image_with_content(data=data)
+        if existing is not None:
+            return "already", existing
+        upload = ContentFile(data, name=path.name)
         if dry_run:
             photo_services.image_inspect(file=upload)
-            return None
-        return photo_services.image_create(file=upload)
+            return "valid", None
+        return "imported", photo_services.image_create(file=upload)

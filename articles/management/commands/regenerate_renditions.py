@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from ...desk.progress import progress
 from ...models import Image
 from ...photos import services as photo_services
+from ...photos.images import ImageRejected
 
 
 class Command(BaseCommand):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         for image in progress(images.iterator(), total=total, label="renditions"):
             try:
                 written += photo_services.image_generate_renditions(image=image, force=options["force"])
+            except ImageRejected as error:
+                # An original that no longer decodes: reported like a missing one, the others go on.
+                failed += 1
+                self.stderr.write(self.style.ERROR(f"#{image.pk}: {error.reason}"))
             except OSError as error:
                 failed += 1
                 self.stderr.write(self.style.ERROR(f"#{image.pk}: {error}"))

@@ -24,7 +24,7 @@ def fingerprint_stored_photos(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_search_reindex'),
+        ("articles", "0019_agency_catalogue"),
     ]
 
     operations = [

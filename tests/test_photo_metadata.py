@@ -426,4 +426,4 @@ def test_import_images_puts_each_caption_in_its_language_and_keeps_latin1_text(t
     arabic, german = (Image.objects.get(pk=pk) for pk in sorted(Image.objects.values_list("pk", flat=True)))
     assert arabic.caption_ar == "سيول في جدة" and not arabic.caption_en
     assert german.caption_en == "Überschwemmung in Dschidda" and not german.caption_ar
-    assert "2 imported, 0 refused." in output.getvalue()
+    assert "2 imported, 0 already in the library, 0 refused." in output.getvalue()

@@ -185,12 +185,13 @@ def _inspect(data: bytes) -> InspectedImage:
     # Text that Pillow decoded for us (compressed PNG text, HEIF's XMP and EXIF items) is scanned too.
     if any(markup.MARKUP.search(value) for value in _info_texts(image)):
         raise _markup_refusal()
-    metadata = read_metadata(image)
     orientation = image.getexif().get(0x0112, 1)
-    # Decode every byte (at reduced scale for JPEG) so truncated or corrupt files are caught now.
+    # Decode every byte (at reduced scale for JPEG) so truncated or corrupt files are caught now,
+    # before the metadata reader (which tolerates a damaged text chunk) touches the pixels.
     if image.format in ("JPEG", "MPO"):
         image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
     image.load()
+    metadata = read_metadata(image)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     fmt = SAME_AS.get(image.format, image.format)

@@ -287,6 +287,14 @@ class TestFormatsAndColour:
             assert close(centre(shown)[:3], expected), (fmt, centre(shown), expected)
             assert "icc_profile" not in shown.info  # converted, then stripped: sRGB is what browsers assume
 
+    def test_an_iphone_heic_in_display_p3_is_converted_to_srgb(self, settings, few_renditions):  # noqa: F811
+        profile = pf.rgb_profile(pf.DISPLAY_P3, name="Display P3")
+        data = pf.encode(pf.flat((60, 160, 60)), "HEIF", quality=95, icc_profile=profile)
+
+        photo = photo_services.image_create(file=upload(data, "IMG_0004.HEIC"))
+
+        assert close(centre(rendition(photo, settings)), pf.in_srgb((60, 160, 60), profile))
+
     def test_a_photo_without_a_profile_keeps_its_numbers(self, settings, few_renditions):  # noqa: F811
         photo = photo_services.image_create(file=upload(pf.encode(pf.flat((60, 160, 60)), "JPEG", quality=95), "p.jpg"))
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..stories.catalogue import Agency
-from ..stories.text import CleanCharField
+from ..stories.text import BLANK_PATTERN, CleanCharField, is_blank
 
 
 def image_upload_to(instance, filename: str) -> str:
@@ -80,6 +80,11 @@ class CreditSuggestion(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# Photos whose Arabic alt text is missing, for database filters: the same rule as
+# Image.missing_for_publication() (spaces, tatweel or invisible characters are no alt text).
+MISSING_ALT_TEXT = Q(alt_text_ar__isnull=True) | Q(alt_text_ar="") | Q(alt_text_ar__regex=BLANK_PATTERN)
 
 
 class Image(models.Model):
@@ -214,7 +219,9 @@ class Image(models.Model):
         missing = []
         if not self.credit_id:
             missing.append(gettext("credit"))
-        if not self.alt_text_ar:
+        # Alt text of spaces, tatweel or invisible characters (stored before the fields cleaned it,
+        # or written past them) describes nothing.
+        if is_blank(self.alt_text_ar):
             missing.append(gettext("alt text"))
         return missing
 

@@ -216,6 +216,17 @@ class ImageAdmin(TranslatedAdmin):
         stories = photo_services.image_articles_using(image=obj)
         return permissions.image_lock_reason(request.user, obj, stories=stories)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only, the file field would link to the original, which has no URL (never served);
+        # the preview beside it shows the photo.
+        return [
+            (name, {**options, "fields": tuple(field for field in options["fields"] if field != "file")})
+            for name, options in fieldsets
+        ]
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The page says why its fields are read-only (templates/admin/articles/image/change_form.html).
         if obj is not None:

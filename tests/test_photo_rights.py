@@ -241,7 +241,7 @@ def test_editor_sees_no_lock_and_the_page_costs_no_extra_query(desk, django_asse
     client = logged_in(desk.editor)
     client.get(admin_url("image_change", desk.photo.pk))
 
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(8):  # 7 measured
         response = client.get(admin_url("image_change", desk.photo.pk))
 
     assert 'name="_save"' in response.content.decode()
@@ -253,7 +253,9 @@ def test_journalists_locked_photo_page_has_a_query_budget(desk, django_assert_ma
     client = logged_in(desk.journalist)
     client.get(admin_url("image_change", desk.photo.pk))
 
-    with django_assert_max_num_queries(30):
+    # 15 measured: the admin asks for the change permission several times per page, and each
+    # time the policy reads the stories showing the photo (one query).
+    with django_assert_max_num_queries(16):
         response = client.get(admin_url("image_change", desk.photo.pk))
 
     assert response.status_code == 200

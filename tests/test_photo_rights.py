@@ -57,6 +57,7 @@ class Desk:
         self.chief = logged_in(newsroom_user("editor", username="chief", first_name="هند", last_name="سالم"))
         self.section = make_section()
         self.agency = make_agency()
+        self.other_agency = make_agency(name="فرانس برس", name_en="AFP")
         self.photo = make_image(credit=self.agency)
         Image.objects.filter(pk=self.photo.pk).update(photographer=PROTECTED_NAME, is_photographer_anonymous=True)
         self.photo.refresh_from_db()
@@ -108,6 +109,7 @@ SITUATIONS = {
 JOURNALIST_MAY = {"unused, uploaded by them", "their own draft"}
 
 NEW_FILE = "new-file"
+CREDIT = "credit"  # to another agency: editors only, whatever the story (a journalist's form shows it read-only)
 # Each field a forged request changes: the value posted (None: the field left out, as an unticked
 # box is) and the value the photo then has.
 CHANGES = {
@@ -123,6 +125,7 @@ CHANGES = {
     "rights_expire_at": ("2024-12-01", date(2024, 12, 1)),
     "focal_x": ("0.2", 0.2),
     NEW_FILE: (None, None),
+    CREDIT: (None, None),
 }
 
 
@@ -130,6 +133,8 @@ def _post(d: Desk, client, field: str):
     if field == NEW_FILE:
         upload = SimpleUploadedFile("replacement.jpg", jpeg_bytes(120, 90, color=(200, 40, 40)), "image/jpeg")
         return client.post(admin_url("image_change", d.photo.pk), {**d.form(), "file": upload})
+    if field == CREDIT:
+        return client.post(admin_url("image_change", d.photo.pk), d.form(credit=d.other_agency.pk))
     posted, _value = CHANGES[field]
     return client.post(admin_url("image_change", d.photo.pk), d.form(**{field: posted}))
 
@@ -138,6 +143,8 @@ def _changed(d: Desk, field: str) -> bool:
     photo = Image.objects.get(pk=d.photo.pk)
     if field == NEW_FILE:
         return photo.file.name != d.photo.file.name and photo.width == 120
+    if field == CREDIT:
+        return photo.credit_id == d.other_agency.pk
     return getattr(photo, field) == CHANGES[field][1]
 
 
@@ -156,7 +163,12 @@ def test_photo_permission_matrix(role, situation, field, now):
 
     if role == "editor" or situation in JOURNALIST_MAY:
         assert response.status_code == 302, response.content.decode()[:3000]
-        assert _changed(d, field), f"{role} should change {field} of a photo in {situation}"
+        if role == "journalist" and field == CREDIT:
+            # The rest of the form saves; the forged credit is ignored.
+            assert not _changed(d, field)
+            assert Image.objects.get(pk=d.photo.pk).credit_id == d.agency.pk
+        else:
+            assert _changed(d, field), f"{role} should change {field} of a photo in {situation}"
     else:
         assert response.status_code == 403
         assert not _changed(d, field)

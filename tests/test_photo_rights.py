@@ -425,7 +425,9 @@ def page_cache_on(settings):
     settings.STORY_PARTS_SECONDS = 600
 
 
+@pytest.mark.parametrize("change", ["a new file", "a moved focal point"])
 def test_a_replaced_photo_reaches_the_story_and_home_pages_without_a_broken_image(
+    change,
     desk,
     client,
     page_cache_on,
@@ -436,9 +438,10 @@ def test_a_replaced_photo_reaches_the_story_and_home_pages_without_a_broken_imag
     story = desk.published()
     make_placement(article=story, image=make_image(), after_paragraph=None)  # another photo, unchanged
     pages = [story.get_absolute_url(), reverse("articles:home")]
-    old = {url: _renditions_shown(client.get(url).content.decode()) for url in pages}
+    feed = reverse("articles:feed")  # its enclosure: a rendition too
+    old = {url: _renditions_shown(client.get(url).content.decode()) for url in [*pages, feed]}
     old_names = {name for name in photo_services.rendition_names(desk.photo)}
-    assert all(old[url] & old_names for url in pages)
+    assert all(old[url] & old_names for url in [*pages, feed])
     assert all(client.get(url).headers.get("X-Page-Cache") == "hit" for url in pages)  # readers get kept copies
 
     # When the old renditions are deleted, the pages readers get already show the new ones.
@@ -451,16 +454,18 @@ def test_a_replaced_photo_reaches_the_story_and_home_pages_without_a_broken_imag
         delete_files(storage, names)
 
     monkeypatch.setattr(photo_services, "delete_files", deleting)
-    upload = SimpleUploadedFile("replacement.jpg", jpeg_bytes(400, 300, color=(200, 40, 40)), "image/jpeg")
+    if change == "a new file":
+        upload = SimpleUploadedFile("replacement.jpg", jpeg_bytes(400, 300, color=(200, 40, 40)), "image/jpeg")
+        data = {**desk.form(), "file": upload}
+    else:  # new crops under new names
+        data = desk.form(focal_x="0.1", focal_y="0.9")
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in(desk.editor).post(
-            admin_url("image_change", desk.photo.pk), {**desk.form(), "file": upload}
-        )
+        response = logged_in(desk.editor).post(admin_url("image_change", desk.photo.pk), data)
     assert response.status_code == 302
 
     new_names = set(photo_services.rendition_names(Image.objects.get(pk=desk.photo.pk)))
     assert seen_at_deletion and all(not shown & old_names for shown in seen_at_deletion)
-    for url in pages:
+    for url in [*pages, feed]:
         shown = _renditions_shown(client.get(url).content.decode())
         assert shown & new_names, url
         assert not shown & old_names, url

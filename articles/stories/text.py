@@ -23,15 +23,14 @@ DIRECTION_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206
 # direction marks (LRM, RLM, the Arabic letter mark), direction controls and isolates, invisible
 # operators, the soft hyphen and the byte-order mark; and, without a letter to sit on, tatweel and
 # the Arabic marks (tashkeel, Quranic marks). Text made only of these is empty («ـــ» is no alt
-# text). Written as literal characters in one bracket expression, the same pattern works in
-# Python, in SQLite (Django's REGEXP is Python's re) and in PostgreSQL's regular expressions.
+# text): the fields below store it as "", so a database filter compares with "" (migration 0024
+# emptied older rows).
 BLANK_CHARACTERS = (
     " \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # whitespace
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u00ad\u034f\u180e"  # invisible
     "\u0640\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # tatweel and marks
 )
-BLANK_PATTERN = f"^[{BLANK_CHARACTERS}]*$"
-_BLANK = re.compile(BLANK_PATTERN)
+_BLANK = re.compile(f"^[{BLANK_CHARACTERS}]*$")
 
 ZWNJ = "\u200c"
 _SLUG_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # tashkeel and tatweel

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -213,8 +213,18 @@ class ImageAdmin(TranslatedAdmin):
         """Why this user may only look at the photo ("" when they may change it)."""
         if obj.pk is None or permissions.is_editor(request.user):
             return ""
-        stories = photo_services.image_articles_using(image=obj)
-        return permissions.image_lock_reason(request.user, obj, stories=stories)
+        # The stories showing it, from what get_object prefetched: the admin asks for the change
+        # permission several times while it builds one page.
+        stories = {story.pk: story for story in obj.lead_of.all()}
+        for placement in obj.placements.all():
+            stories.setdefault(placement.article_id, placement.article)
+        return permissions.image_lock_reason(request.user, obj, stories=sorted(stories.values(), key=lambda s: s.pk))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and not permissions.is_editor(request.user):
+            prefetch_related_objects([obj], "lead_of", "placements__article")
+        return obj
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -350,6 +350,21 @@ def test_the_service_refuses_a_blank_alt_text_while_a_story_shows_the_photo(desk
     assert database_state() == before
 
 
+@pytest.mark.parametrize(("count", "more"), [(5, ""), (6, " وقصة أخرى"), (7, " وقصتان أخريان"), (9, " و4 قصص أخرى")])
+def test_a_photo_in_many_stories_names_a_few_and_counts_the_rest(desk, count, more):
+    headlines = [f"خبر رقم {n} عن المعرض" for n in range(1, count + 1)]
+    for headline in headlines:
+        make_article(headline=headline, section=desk.section, lead_image=desk.photo)
+    photo = Image.objects.get(pk=desk.photo.pk)
+    photo.credit = None
+
+    with pytest.raises(ValidationError) as refused:
+        photo_services.image_update(image=photo, by=desk.editor)
+
+    named = "، ".join(f"«{headline}»" for headline in headlines[:5])
+    assert refused.value.messages[0].endswith(f"{named}{more}.")
+
+
 def test_the_system_too_cannot_remove_the_credit_of_a_shown_photo(desk):
     desk.published(at=REFERENCE_TIME + timedelta(days=2))
     photo = Image.objects.get(pk=desk.photo.pk)

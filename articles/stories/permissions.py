@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Article
 
@@ -101,5 +102,15 @@ def check_image_write(*, user, previous, stories) -> None:
         raise PermissionDenied(reason)
 
 
+STORY_NAMES_SHOWN = 5
+
+
 def story_names(stories) -> str:
-    return "، ".join(f"«{story.headline}»" for story in stories)
+    """The stories' headlines for a message; past a few, how many more (a library photo can be in
+    dozens of stories)."""
+    stories = list(stories)
+    names = "، ".join(f"«{story.headline}»" for story in stories[:STORY_NAMES_SHOWN])
+    rest = len(stories) - STORY_NAMES_SHOWN
+    if rest > 0:
+        names += " " + ngettext("and %(count)d more story", "and %(count)d more stories", rest) % {"count": rest}
+    return names

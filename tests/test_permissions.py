@@ -200,9 +200,11 @@ class Newsroom:
     def image(self) -> Image:
         return make_image(credit=self.agency)
 
-    def photo_to_credit(self) -> Image:
-        """A credited photo, and the agency a forged request tries to credit it to instead."""
+    def photo_to_credit(self, role: str) -> Image:
+        """A credited photo ``role``'s user uploaded (no story uses it, so a journalist may describe
+        it), and the agency a forged request tries to credit it to instead."""
         self.other_agency  # noqa: B018 - created now, before the request is compared against
+        Image.objects.filter(pk=self.image.pk).update(uploaded_by=self.users[role])
         return self.image
 
     def form_of(self, url: str) -> dict:
@@ -499,7 +501,7 @@ ACTIONS = {
     ),
     "change a photo's credit": Action(
         allowed=EDITOR_ONLY,
-        prepare=lambda w, role: w.photo_to_credit(),
+        prepare=lambda w, role: w.photo_to_credit(role),
         run=_image_change,
         done=lambda w, image, response: Image.objects.get(pk=image.pk).credit_id == w.other_agency.pk,
         # A journalist may still edit the photo's other fields; the credit stays.
@@ -508,7 +510,7 @@ ACTIONS = {
     ),
     "set credit action on photos": Action(
         allowed=EDITOR_ONLY,
-        prepare=lambda w, role: w.photo_to_credit(),
+        prepare=lambda w, role: w.photo_to_credit(role),
         run=lambda w, client, image: client.post(
             admin_url("image_changelist"),
             {"action": "set_credit", "_selected_action": [image.pk], "agency": w.other_agency.pk, "index": "0"},

@@ -9,6 +9,7 @@ from ..models import (
     Image,
 )
 from ..stories import services
+from ..stories.text import is_blank
 
 THUMBNAIL_WIDTH = 80
 
@@ -66,7 +67,7 @@ def photo_flags(image: Image) -> str:
     flags = []
     if not image.credit_id:
         flags.append(gettext("no credit"))
-    if not image.alt_text_ar:
+    if is_blank(image.alt_text_ar):
         flags.append(gettext("no alt text"))
     if image.is_expired():
         flags.append(gettext("rights expired"))

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, Image
+from ..photos.models import MISSING_ALT_TEXT
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,7 @@ def desk_items(*, user) -> list[DeskItem]:
         my_drafts=Count("pk", filter=Q(status=Article.Status.DRAFT, created_by=user)),
         embargo_soon=Count("pk", filter=Q(embargo_until__gt=now, embargo_until__lte=soon)),
     )
-    photos = Image.objects.aggregate(
-        missing=Count("pk", filter=Q(credit__isnull=True) | Q(alt_text_ar="") | Q(alt_text_ar__isnull=True))
-    )
+    photos = Image.objects.aggregate(missing=Count("pk", filter=Q(credit__isnull=True) | MISSING_ALT_TEXT))
     return [
         DeskItem(_("Waiting for review"), stories["review"], _changelist("article", status__exact="review")),
         DeskItem(_("Scheduled for today"), stories["scheduled_today"], _changelist("article", desk="today")),

@@ -1,10 +1,13 @@
 """The photo library in the admin: uploads, credits, rights, where each photo is used, the credits report."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,6 +24,7 @@ from ..models import (
 )
 from ..photos import images, reports, uploads
 from ..photos import services as photo_services
+from ..photos.models import MISSING_ALT_TEXT
 from ..stories import permissions
 
 
@@ -43,6 +47,20 @@ class ImageAdminForm(forms.ModelForm):
 
     def cut_upload(self) -> uploads.RefusedUpload | None:
         return next((cut for cut in self.refused_uploads if cut.field_name == self.add_prefix("file")), None)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The publish guard, said on the form: a photo a published or scheduled story shows keeps
+        # its credit and alt text (the service refuses the same when the photo is saved).
+        candidate = copy.copy(self.instance)
+        for name in ("credit", "alt_text_ar"):
+            if name in cleaned_data:
+                setattr(candidate, name, cleaned_data[name])
+        try:
+            photo_services.image_check_shown(image=candidate)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages, code=error.code) from error
+        return cleaned_data
 
     def clean_file(self):
         cut = self.cut_upload()
@@ -72,7 +90,7 @@ class MissingFilter(admin.SimpleListFilter):
         return (("credit", _("No credit")), ("alt", _("No alt text")), ("either", _("Credit or alt text")))
 
     def queryset(self, request, queryset):
-        no_credit, no_alt = Q(credit__isnull=True), Q(alt_text_ar="") | Q(alt_text_ar__isnull=True)
+        no_credit, no_alt = Q(credit__isnull=True), MISSING_ALT_TEXT
         return {
             "credit": queryset.filter(no_credit),
             "alt": queryset.filter(no_alt),
@@ -211,7 +229,7 @@ class ImageAdmin(TranslatedAdmin):
         if getattr(form, "inspected", None) is not None:
             photo_services.image_store(image=obj, data=form.upload_data, inspected=form.inspected, by=request.user)
         else:
-            photo_services.image_update(image=obj)
+            photo_services.image_update(image=obj, by=request.user)
 
     def delete_model(self, request, obj):
         photo_services.image_delete(image=obj)
@@ -219,6 +237,47 @@ class ImageAdmin(TranslatedAdmin):
     def delete_queryset(self, request, queryset):
         for image in queryset:
             photo_services.image_delete(image=image)
+
+    # --- Who may change a photo (articles.stories.permissions is the policy) ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or not self.lock_reason(request, obj)
+
+    def lock_reason(self, request, obj) -> str:
+        """Why this user may only look at the photo ("" when they may change it)."""
+        if obj.pk is None or permissions.is_editor(request.user):
+            return ""
+        # The stories showing it, from what get_object prefetched: the admin asks for the change
+        # permission several times while it builds one page.
+        stories = {story.pk: story for story in obj.lead_of.all()}
+        for placement in obj.placements.all():
+            stories.setdefault(placement.article_id, placement.article)
+        return permissions.image_lock_reason(request.user, obj, stories=sorted(stories.values(), key=lambda s: s.pk))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and not permissions.is_editor(request.user):
+            prefetch_related_objects([obj], "lead_of", "placements__article")
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only, the file field would link to the original, which has no URL (never served);
+        # the preview beside it shows the photo.
+        return [
+            (name, {**options, "fields": tuple(field for field in options["fields"] if field != "file")})
+            for name, options in fieldsets
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page says why its fields are read-only (templates/admin/articles/image/change_form.html).
+        if obj is not None:
+            context["lock_reason"] = self.lock_reason(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -236,7 +295,7 @@ class ImageAdmin(TranslatedAdmin):
         if agency is None:
             self.message_user(request, gettext("Choose an agency first."), messages.ERROR)
             return
-        count = photo_services.image_set_credit(images_qs=queryset, agency=agency)
+        count = photo_services.image_set_credit(images_qs=queryset, agency=agency, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d photo credited to %(agency)s.", "%(count)d photos credited to %(agency)s.", count)

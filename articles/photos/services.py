@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -26,12 +26,34 @@ from ..models import (
 )
 from ..photos import images, metadata
 from ..search.arabic import normalize
+from ..stories import permissions
+from ..stories.services import image_check_publishable
 from ..stories.text import slugify
 
 
 def image_articles_using(*, image: Image) -> list[Article]:
     """Every story that shows the photo, as lead image or placed in its body or gallery."""
     return list(Article.objects.filter(Q(lead_image=image) | Q(placements__image=image)).distinct().order_by("pk"))
+
+
+def image_check_write(*, image: Image, by=None) -> list[Article]:
+    """Refuse a save of ``image`` as it is now (the caller's copy, not yet written):
+    PermissionDenied if ``by`` may not change the stored photo (a photo shown in a story other than
+    their own draft is the editors'), ValidationError if a published or scheduled story showing it
+    would lose its credit or alt text. Returns the stories showing it. Call inside the write's
+    transaction: the stored row is locked until it ends."""
+    user = by if by is not None and by.is_authenticated else None
+    previous = Image.objects.select_for_update().filter(pk=image.pk).first() if image.pk else None
+    stories = image_articles_using(image=previous) if previous is not None else []
+    permissions.check_image_write(user=user, previous=previous, stories=stories)
+    image_check_publishable(image=image, stories=stories)
+    return stories
+
+
+def image_check_shown(*, image: Image) -> None:
+    """The publish guard alone, for a form checking a photo before it is saved (ValidationError)."""
+    if image.pk is not None:
+        image_check_publishable(image=image, stories=image_articles_using(image=image))
 
 
 @transaction.atomic
@@ -308,6 +330,8 @@ def image_store(*, image: Image, data: bytes, inspected: images.InspectedImage, 
     old_original = (Image.objects.filter(pk=image.pk).values_list("file", flat=True).first() or "") if image.pk else ""
     old_renditions = rendition_names(image)
     _apply_metadata(image, inspected.metadata)
+    # Who may replace the file, and the credit and alt text a story showing it needs.
+    image_check_write(image=image, by=by)
     image.format, image.width, image.height = inspected.format, inspected.width, inspected.height
     image.content_sha256 = content_fingerprint(data)
     stored = image.file.storage.save(image_upload_to(image, f"upload{inspected.extension}"), ContentFile(data))
@@ -361,22 +385,33 @@ def image_create(
 
 
 @transaction.atomic
-def image_update(*, image: Image) -> Image:
-    """Save edits to a photo's details; a moved focal point gets new crops under new names."""
+def image_update(*, image: Image, by=None) -> Image:
+    """Save edits to a photo's details; a moved focal point gets new crops under new names.
+
+    ``by`` must be allowed to change the photo (``image_check_write``); None is the system."""
+    image_check_write(image=image, by=by)
     old_key = image.rendition_key
     old_renditions = rendition_names(image)
     image.rendition_key = _rendition_key(image)
     image.full_clean()
-    with PhotoChange(images=[image], replaced=image.rendition_key != old_key):
+    moved = image.rendition_key != old_key
+    with PhotoChange(images=[image], replaced=moved):
         image.save()
-        if image.rendition_key != old_key:
+        if moved:
             image_generate_renditions(image=image)
-            transaction.on_commit(lambda: delete_files(storages["default"], old_renditions))
+    if moved:
+        # Registered after the announcement's own on-commit work (pages rebuilt, CDN purged), so
+        # it runs after it: no page is left pointing at a deleted crop.
+        transaction.on_commit(lambda: delete_files(storages["default"], old_renditions))
     return image
 
 
 @transaction.atomic
-def image_set_credit(*, images_qs, agency: Agency) -> int:
+def image_set_credit(*, images_qs, agency: Agency, by=None) -> int:
+    """Credit the photos to ``agency`` (editors only; ``by`` None is the system)."""
+    user = by if by is not None and by.is_authenticated else None
+    if user is not None and not permissions.is_editor(user):
+        raise PermissionDenied(_("Only editors can change a photo's credit."))
     ids = list(images_qs.values_list("pk", flat=True))
     with PhotoChange(ids=ids):
         return Image.objects.filter(pk__in=ids).update(credit=agency, credit_suggestion=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Article
 
@@ -51,3 +52,65 @@ def check_article_write(*, user, article: Article, previous: Article | None) -> 
     for field in EDITOR_ONLY_FIELDS:
         if getattr(article, field) != (getattr(previous, field) if previous else None):
             raise PermissionDenied(_("Only editors can schedule or embargo a story."))
+
+
+# --- Photos ---------------------------------------------------------------------------
+# A photo's caption, alt text, credit, photographer, anonymity and file are what readers see
+# beside a story (and what feeds and ninjs carry): once a story other than the journalist's own
+# draft shows it, only editors change it. A journalist changes a photo used only by their own
+# drafts, or used by no story and uploaded by them.
+
+
+def image_lock_reason(user, image, *, stories) -> str:
+    """Why ``user`` may not change the stored photo ``image`` ("" when they may).
+
+    ``stories`` are the stories showing it now (lead photo, gallery or body); ``user`` None is
+    the system itself (imports, commands).
+    """
+    if user is None or is_editor(user):
+        return ""
+    if not user.has_perm("articles.change_image"):
+        return _("You may not change photos.")
+    others = [story for story in stories if story.status != Article.Status.DRAFT or story.created_by_id != user.pk]
+    live = [story for story in others if story.status == Article.Status.PUBLISHED]
+    if live:
+        return _("Only editors can change this photo: it is shown in a published or scheduled story: %(stories)s.") % {
+            "stories": story_names(live)
+        }
+    if others:
+        return _("Only editors can change this photo: it is used by stories that are not your drafts: %(stories)s.") % {
+            "stories": story_names(others)
+        }
+    if not stories and image.uploaded_by_id != user.pk:
+        return _("Only editors and the journalist who uploaded this photo can change it.")
+    return ""
+
+
+def can_change_image(user, image, *, stories) -> bool:
+    return not image_lock_reason(user, image, stories=stories)
+
+
+def check_image_write(*, user, previous, stories) -> None:
+    """Raise PermissionDenied unless ``user`` may save a photo whose stored row is ``previous``
+    (None for a new photo), shown in ``stories``."""
+    if previous is None:
+        if user is not None and not is_editor(user) and not user.has_perm("articles.add_image"):
+            raise PermissionDenied(_("You may not add photos."))
+        return
+    reason = image_lock_reason(user, previous, stories=stories)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+STORY_NAMES_SHOWN = 5
+
+
+def story_names(stories) -> str:
+    """The stories' headlines for a message; past a few, how many more (a library photo can be in
+    dozens of stories)."""
+    stories = list(stories)
+    names = "، ".join(f"«{story.headline}»" for story in stories[:STORY_NAMES_SHOWN])
+    rest = len(stories) - STORY_NAMES_SHOWN
+    if rest > 0:
+        names += " " + ngettext("and %(count)d more story", "and %(count)d more stories", rest) % {"count": rest}
+    return names

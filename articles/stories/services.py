@@ -328,3 +328,20 @@ def article_check_publishable(*, article: Article) -> None:
             [_("This story cannot be published until its photos have a credit and alt text:")] + problems,
             code="images_incomplete",
         )
+
+
+def image_check_publishable(*, image: Image, stories: Iterable[Article]) -> None:
+    """The publish guard from the photo's side: it holds for as long as a published or scheduled
+    story shows the photo (lead photo, gallery or body), so the photo cannot lose its credit or
+    alt text there. ``stories`` are the stories showing it; raises ValidationError naming them."""
+    live = [story for story in stories if story.status == Article.Status.PUBLISHED]
+    missing = image.missing_for_publication()
+    if live and missing:
+        raise ValidationError(
+            _(
+                "This photo cannot be saved without %(missing)s: it is shown in a published or scheduled "
+                "story: %(stories)s."
+            )
+            % {"missing": _(" or ").join(missing), "stories": permissions.story_names(live)},
+            code="image_shown",
+        )

@@ -19,10 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from ..search.arabic import normalize
 
 DIRECTION_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
-# Characters that show nothing: zero-width spaces and joiners, the direction marks (LRM, RLM,
-# the Arabic letter mark) and the byte-order mark. Text made only of these and whitespace is empty.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\u2060\ufeff"
-_EMPTY = re.compile(rf"[\s{_INVISIBLE}]*")
+# Characters that say nothing on their own: whitespace; zero-width spaces and joiners, the
+# direction marks (LRM, RLM, the Arabic letter mark), direction controls and isolates, invisible
+# operators, the soft hyphen and the byte-order mark; and, without a letter to sit on, tatweel and
+# the Arabic marks (tashkeel, Quranic marks). Text made only of these is empty («ـــ» is no alt
+# text): the fields below store it as "", so a database filter compares with "" (migration 0024
+# emptied older rows).
+BLANK_CHARACTERS = (
+    " \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # whitespace
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u00ad\u034f\u180e"  # invisible
+    "\u0640\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # tatweel and marks
+)
+_BLANK = re.compile(f"^[{BLANK_CHARACTERS}]*$")
 
 ZWNJ = "\u200c"
 _SLUG_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # tashkeel and tatweel
@@ -39,7 +47,12 @@ def clean_text(value):
     if not isinstance(value, str) or not value:
         return value
     value = value.translate(DIRECTION_CONTROLS)
-    return "" if _EMPTY.fullmatch(value) else value
+    return "" if is_blank(value) else value
+
+
+def is_blank(value) -> bool:
+    """True when ``value`` shows a reader nothing: None, "", or only the characters above."""
+    return not value or _BLANK.match(value) is not None
 
 
 def name_key(name: str | None) -> str:

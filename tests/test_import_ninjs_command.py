@@ -86,9 +86,7 @@ def test_a_broken_document_in_a_list_fails_alone(tmp_path):
     assert lines[0].startswith("imported   urn:wire:1  /news/")
     assert lines[1].startswith(f"failed     urn:wire:2 ({path}[1]): ")
     assert lines[2].startswith("imported   urn:wire:3  /news/")
-    assert lines[3] == (
-        "3 documents: 2 imported, 0 queued, 0 updated, 0 held, 0 unchanged, 0 skipped, 1 failed."
-    )
+    assert lines[3] == ("3 documents: 2 imported, 0 queued, 0 updated, 0 held, 0 unchanged, 0 skipped, 1 failed.")
     assert error is not None
     assert sorted(Article.objects.values_list("wire_uri", flat=True)) == ["urn:wire:1", "urn:wire:3"]
 

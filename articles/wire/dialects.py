@@ -135,15 +135,9 @@ def dateline(value) -> str:
     return ""
 
 
-def split_affiliations(names: list[str]) -> list[str]:
-    """«Ahmad Salem», «Cairo University» → «Ahmad Salem, Cairo University»: one person, not two."""
-    people: list[str] = []
-    for name in names:
-        if people and _AFFILIATION.search(name):
-            people[-1] = f"{people[-1]}, {name}"
-        else:
-            people.append(name)
-    return people
+def is_affiliation(text: str) -> bool:
+    """«Cairo University», «Associated Press», «مراسلة الشؤون الاقتصادية»: what follows a person's name."""
+    return bool(_AFFILIATION.search(text))
 
 
 def authors(document: dict) -> tuple[list[str], list[str]]:

@@ -127,6 +127,11 @@ class WireItem:
     body_renditions: tuple[Rendition, ...] = ()
 
     @property
+    def is_advisory(self) -> bool:
+        """A note to editors (coverage plans, corrections to come): it stays in the wire queue."""
+        return self.kind.lower() == "advisory"
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.pubstatus in {"withheld", "canceled"}
 
@@ -167,6 +172,7 @@ def parse_document(document: object) -> WireItem:
     if not uri:
         raise DocumentRefused(_("The document has no identity: no uri, no guid and no altids.itemid."), code="no_uri")
     provider = dialects.provider(document)
+    declared_type = str(document.get("type") or "")
     document = dialects.normalise(document)
     item_type = _item_type(document)
     if item_type not in TEXT_TYPES | PICTURE_TYPES:
@@ -192,7 +198,8 @@ def parse_document(document: object) -> WireItem:
     language, inferred = _language(shaped.get("language"), headline)
     writers, photographers = dialects.authors(document)
     by = _text(shaped.get("by")) or _text(_first_by(document))
-    bylines = tuple(dialects.split_affiliations(writers)) if writers else tuple(byline_names(by))
+    # Each entry of authors[] is one person, whatever commas its name holds.
+    bylines = tuple(writers) if writers else tuple(byline_names(by))
     picture = _picture(shaped) if is_picture else _associated_picture(shaped)
     if is_picture and picture is not None and photographers and not picture.by:
         picture = replace(picture, by=photographers[0])
@@ -224,7 +231,7 @@ def parse_document(document: object) -> WireItem:
         usage_terms=_text(shaped.get("usageterms")),
         picture=picture,
         provider=provider,
-        kind=str(document.get("type") or item_type),
+        kind=declared_type or item_type,
         bylines=bylines,
         dateline=dialects.dateline(shaped.get("located")) or dialects.dateline(shaped.get("places")),
         ednote=_text(shaped.get("ednote")),
@@ -448,15 +455,29 @@ def truncate(text: str, limit: int) -> str:
 
 
 _BY_PREFIX = re.compile(r"^\s*(by|von|par|por|بقلم)[:\s]+", re.IGNORECASE)
-_BY_SEPARATOR = re.compile(r"\s*(?:,|،|;|؛|&|\band\b)\s*", re.IGNORECASE)
+_BY_SEPARATOR = re.compile(r"\s*(,|،|;|؛|&|\band\b)\s*", re.IGNORECASE)
 
 
 def byline_names(by: str) -> list[str]:
-    """«By Paulo Santalucia and Frances d'Emilio» → two names. Arabic «و» is never split: it starts names too."""
-    names = []
-    for name in _BY_SEPARATOR.split(_BY_PREFIX.sub("", by)):
-        name = name.strip()
-        if name and name not in names:
+    """«By Paulo Santalucia and Frances d'Emilio» → two names. Arabic «و» is never split: it starts names too.
+
+    A comma before an affiliation keeps it with the person: «Ahmad Salem, Cairo University» and
+    «ليلى حداد، مراسلة الشؤون الاقتصادية» are one byline each (dialects.is_affiliation).
+    """
+    parts = _BY_SEPARATOR.split(_BY_PREFIX.sub("", by))
+    names: list[str] = []
+    joined_last = False
+    for index in range(0, len(parts), 2):
+        name = parts[index].strip()
+        separator = parts[index - 1] if index else ""
+        if not name:
+            continue
+        if names and separator in {",", "،"} and not joined_last and dialects.is_affiliation(name):
+            names[-1] = f"{names[-1]}{separator} {name}"
+            joined_last = True
+            continue
+        joined_last = False
+        if name not in names:
             names.append(name)
     return names
 

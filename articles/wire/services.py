@@ -327,16 +327,8 @@ def _wire_body(*, item: ninjs.WireItem, base_dir: Path | None, root: Path | None
         elif path is None and ninjs.is_web_address(rendition.href) and not web:
             web = rendition.href
     if web:
-        return (
-            item,
-            web,
-            [
-                _(
-                    "The story's text is on the agency's site and was not downloaded (%(href)s): an editor must fetch it."
-                )
-                % {"href": web[:200]}
-            ],
-        )
+        note = _("The story's text is on the agency's site, not downloaded (%(href)s): an editor must fetch it.")
+        return item, web, [note % {"href": web[:200]}]
     return item, "", [_("The story's text file was not found: an editor must fetch it.")]
 
 
@@ -358,6 +350,7 @@ def article_import_ninjs(
     section: Section | None = None,
     by=None,
     dry_run: bool = False,
+    dry_run_seen: dict | None = None,
 ) -> WireImport:
     """Import one agency document into the wire queue and, for Arabic and English copy, a story.
 
@@ -371,11 +364,16 @@ def article_import_ninjs(
     ``firstcreated`` (else ``versioncreated``) unless something blocks it. Raises
     ninjs.DocumentRefused, images.ImageRejected or ValidationError with the reason; the
     caller's other documents are unaffected (this runs in its own transaction or savepoint).
+    A dry run stores nothing; given ``dry_run_seen`` (a dict kept across one run's documents)
+    it counts the run's own earlier documents as stored, so its outcomes are the real run's.
     """
     item = ninjs.parse_document(document)
     entry = AgencyItem.objects.select_related("article").filter(uri=item.uri).first()
     story = entry.article if entry is not None else Article.objects.filter(wire_uri=item.uri).first()
     held = _held_version(entry, story)
+    is_seen = dry_run and dry_run_seen is not None and item.uri in dry_run_seen
+    if is_seen:
+        held = dry_run_seen[item.uri]
     if held is not None:
         order = ninjs.compare_versions(held[0], held[1], item.version, item.versioncreated)
         if order == 0:
@@ -385,23 +383,27 @@ def article_import_ninjs(
     elif item.is_withdrawn:
         return WireImport("skipped", None, (_("The agency has withdrawn this story: nothing was imported."),))
     item, body_href, notes = _wire_body(item=item, base_dir=base_dir, root=root)
-    to_story = item.language in ninjs.story_languages()
+    to_story = item.language in ninjs.story_languages() and not item.is_advisory
     is_held = story is not None and not item.is_withdrawn and queue.is_story_edited(entry=entry, article=story)
     if is_held:
         outcome = "held"
         notes.append(
             _("Newer agency version: the story was changed on the desk, so it waits for an editor to apply it.")
         )
-    elif story is not None or entry is not None:
+    elif story is not None or entry is not None or is_seen:
         outcome = "updated"
     else:
         outcome = "imported" if to_story else "queued"
-    if outcome == "queued":
+    if outcome == "queued" and item.is_advisory:
+        notes.append(_("A note to editors from the agency: it stays in the wire queue."))
+    elif outcome == "queued":
         notes.append(
             _("Waiting in the wire queue for a translation (%(language)s).")
             % {"language": ninjs.language_name(item.language) or item.language}
         )
     if dry_run:
+        if dry_run_seen is not None:
+            dry_run_seen[item.uri] = (item.version, item.versioncreated)
         if outcome == "imported":
             _wire_section(item=item, default=section)
         if outcome in {"imported", "updated"}:

@@ -60,6 +60,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
+        self.dry_run_seen: dict = {}  # a dry run's documents, as if stored (see article_import_ninjs)
         if not options["paths"] and not options["watch"]:
             raise CommandError("Give JSON files or folders to import, or --watch DIR.")
         section = None
@@ -155,6 +156,7 @@ class Command(BaseCommand):
                     publish=options["publish"],
                     section=section,
                     dry_run=options["dry_run"],
+                    dry_run_seen=self.dry_run_seen,
                 )
             except (ValidationError, PermissionDenied) as error:
                 yield "failed", self._failed(name, error)

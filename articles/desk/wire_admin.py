@@ -30,7 +30,7 @@ class UrgencyFilter(admin.SimpleListFilter):
 @admin.register(AgencyItem)
 class AgencyItemAdmin(admin.ModelAdmin):
     list_display = (
-        "urgent",
+        "flags",
         "headline",
         "provider",
         "language",
@@ -38,9 +38,7 @@ class AgencyItemAdmin(admin.ModelAdmin):
         "priority",
         "embargoed_until",
         "received_at",
-        "status",
-        "newer_version",
-        "story_link",
+        "status_and_story",
     )
     list_display_links = ("headline",)
     list_filter = ("status", UrgencyFilter, "has_newer_version", "provider", "language")
@@ -107,9 +105,22 @@ class AgencyItemAdmin(admin.ModelAdmin):
             return format_html('<strong class="wire-urgent">{}</strong>', gettext("Urgent"))
         return ""
 
-    @admin.display(description=_("newer agency version"))
-    def newer_version(self, obj):
-        return gettext("Newer agency version") if obj.has_newer_version else ""
+    @admin.display(description=_("urgent"))
+    def flags(self, obj):
+        """«عاجل» and «نسخة أحدث من الوكالة»: what an editor must see first in the queue."""
+        flags = []
+        if obj.is_urgent:
+            flags.append(format_html('<strong class="wire-urgent">{}</strong>', gettext("Urgent")))
+        if obj.has_newer_version:
+            flags.append(format_html('<span class="wire-newer">{}</span>', gettext("Newer agency version")))
+        return format_html_join(mark_safe("<br>"), "{}", ((flag,) for flag in flags))
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_story(self, obj):
+        if obj.article is None:
+            return obj.get_status_display()
+        url = reverse("admin:articles_article_change", args=[obj.article.pk])
+        return format_html('{}: <a href="{}"><bdi>{}</bdi></a>', obj.get_status_display(), url, obj.article.headline)
 
     @admin.display(description=_("story"))
     def story_link(self, obj):

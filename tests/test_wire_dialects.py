@@ -388,3 +388,26 @@ def test_queue_entries_point_back_from_the_story():
     story = Article.objects.get()
     assert story.agency_item.version == "2" and story.wire_version == "2"
     assert queue.is_story_edited(entry=story.agency_item, article=story) is False
+
+
+def test_editors_work_the_queue_and_journalists_only_read_it(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    import_file("dpa/german.json")
+    entry = AgencyItem.objects.get()
+    editor = django_user_model.objects.create_user("huda", is_staff=True)
+    editor.groups.add(Group.objects.get(name="محرر"))
+    journalist = django_user_model.objects.create_user("karim", is_staff=True)
+    journalist.groups.add(Group.objects.get(name="صحفي"))
+    changelist = reverse("admin:articles_agencyitem_changelist")
+
+    client.force_login(journalist)
+    page = client.get(changelist)
+    assert page.status_code == 200 and "Bundesregierung" in page.content.decode()
+    assert 'value="make_story"' not in page.content.decode(), "a journalist has no action on the queue"
+
+    client.force_login(editor)
+    assert 'value="make_story"' in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "make_story", "_selected_action": [entry.pk]})
+    entry.refresh_from_db()
+    assert entry.article is not None and entry.article.created_by == editor

@@ -5,6 +5,23 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def grant(apps, schema_editor):
+    """Editors (محرر) work the wire queue; journalists (صحفي) may read it."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    queue = Permission.objects.filter(content_type__app_label="articles", content_type__model="agencyitem")
+    editor, _ = Group.objects.get_or_create(name="محرر")
+    editor.permissions.add(*queue)
+    journalist, _ = Group.objects.get_or_create(name="صحفي")
+    journalist.permissions.add(*queue.filter(codename="view_agencyitem"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,4 +71,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['incoming', 'translation', 'story', 'withdrawn'])), name='agencyitem_status_valid')],
             },
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -338,6 +338,19 @@ def test_queue_item_page_shows_the_original_and_the_note_to_editors(staff_client
     assert "Berlin" in page
 
 
+def test_the_note_to_editors_is_on_the_desk_and_not_on_the_readers_page(staff_client, client):
+    [result] = import_file("superdesk/text-ar-v2.json", publish=True)
+    story = result.article
+    assert story.status == Article.Status.PUBLISHED
+
+    desk = staff_client.get(reverse("admin:articles_agencyitem_change", args=[story.agency_item.pk]))
+    reader = client.get(story.get_absolute_url())
+
+    assert "يُرجى عدم النشر قبل التحقق" in desk.content.decode()
+    assert reader.status_code == 200 and story.headline_ar in reader.content.decode()
+    assert "يُرجى عدم النشر" not in reader.content.decode()
+
+
 # --- The drop folder --------------------------------------------------------------------
 
 

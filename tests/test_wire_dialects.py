@@ -424,3 +424,30 @@ def test_editors_work_the_queue_and_journalists_only_read_it(client, django_user
     client.post(changelist, {"action": "make_story", "_selected_action": [entry.pk]})
     entry.refresh_from_db()
     assert entry.article is not None and entry.article.created_by == editor
+
+
+def test_watch_stops_when_interrupted_and_reports_what_it_did(tmp_path, monkeypatch):
+    shutil.copy(DIALECTS / "dpa" / "german.json", tmp_path / "dpa.json")
+
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("articles.management.commands.import_ninjs.time.sleep", interrupt)
+    output, error = run("--watch", tmp_path)
+
+    assert error is None
+    assert "Stopped watching." in output
+    assert summary(output).startswith("1 document: 0 imported, 1 queued")
+    assert (tmp_path / "done" / "dpa.json").exists()
+
+
+def test_publish_leaves_a_story_whose_text_is_only_on_the_web_in_review():
+    feed = json.loads((DIALECTS / "ap/feed.json").read_text())
+    canadian = feed["data"]["items"][1]["item"]
+
+    result = wire_services.article_import_ninjs(document=canadian, publish=True)
+
+    assert result.outcome == "imported"
+    assert result.article.status == Article.Status.REVIEW
+    assert any("نصها على موقع الوكالة" in note for note in result.notes)
+    assert result.article.agency_item.body_href.startswith("https://api.ap.org/")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..wire import queue
+from ..wire import services as wire_services
 from ..wire.models import AgencyItem
 
 
@@ -164,7 +165,7 @@ class AgencyItemAdmin(admin.ModelAdmin):
         made = 0
         for entry in queryset:
             try:
-                queue.agency_item_make_story(entry=entry, by=request.user)
+                wire_services.agency_item_make_story(entry=entry, by=request.user)
             except (ValidationError, PermissionDenied) as error:
                 reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.message_user(request, f"«{entry.headline}»: {reason}", messages.ERROR)
@@ -183,7 +184,7 @@ class AgencyItemAdmin(admin.ModelAdmin):
         applied = 0
         for entry in queryset:
             try:
-                queue.agency_item_apply(entry=entry, by=request.user)
+                wire_services.agency_item_apply(entry=entry, by=request.user)
             except (ValidationError, PermissionDenied) as error:
                 reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.message_user(request, f"«{entry.headline}»: {reason}", messages.ERROR)

@@ -1,19 +1,14 @@
-"""The wire queue's rules: recording what the agency sent, and the editor's two actions on it.
+"""The wire queue: recording what the agency sent, and telling an editor's change from the agency's.
 
-Every item the import reads is recorded here (``agency_item_record``). An editor turns an
-item into a story (``agency_item_make_story``; copy in another language goes into the Arabic
-columns, flagged for translation) and applies a newer agency version that was held back
-because the story had been changed on the desk (``agency_item_apply``).
+Every item the import reads is recorded here (``agency_item_record``); the editor's two actions
+on it, «make a story» and «apply the newer version», are services (services.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ..stories.history import word_diff
 from ..stories.models import Article
@@ -114,57 +109,6 @@ def entry_item(entry: AgencyItem) -> ninjs.WireItem:
     if entry.body and not item.body_html and item.type == "text":
         item = replace(item, body_html=entry.body)
     return item
-
-
-@transaction.atomic
-def agency_item_make_story(*, entry: AgencyItem, by=None) -> Article:
-    """An editor's «make a story»: the item becomes a story in review, linked to it.
-
-    Copy in a language the site does not publish goes into the Arabic columns flagged
-    «needs translation», so it cannot be published before a translator has done their work;
-    the agency's original stays on the queue entry beside it.
-    """
-    from .services import wire_story_create  # the import's own writer; services imports this module
-
-    entry = AgencyItem.objects.select_for_update().get(pk=entry.pk)
-    if entry.article_id is not None:
-        raise ValidationError(_("This agency item is already a story."), code="already_story")
-    if entry.status == AgencyItem.Status.WITHDRAWN:
-        raise ValidationError(_("The agency has withdrawn this item: it cannot become a story."), code="withdrawn")
-    item = entry_item(entry)
-    article, _notes = wire_story_create(item=item, by=by, translate=True)
-    agency_item_record(
-        item=item,
-        document=entry.document,
-        entry=entry,
-        article=article,
-        wrote_story=True,
-        held=False,
-        body_href=entry.body_href,
-    )
-    return article
-
-
-@transaction.atomic
-def agency_item_apply(*, entry: AgencyItem, by=None) -> Article:
-    """An editor's «apply the newer version»: the agency's text replaces the story's."""
-    from .services import wire_story_update
-
-    entry = AgencyItem.objects.select_for_update().select_related("article").get(pk=entry.pk)
-    if entry.article is None or not entry.has_newer_version:
-        raise ValidationError(_("There is no newer agency version to apply to a story."), code="nothing_to_apply")
-    item = entry_item(entry)
-    result = wire_story_update(article=entry.article, item=item, by=by)
-    agency_item_record(
-        item=item,
-        document=entry.document,
-        entry=entry,
-        article=result.article,
-        wrote_story=True,
-        held=False,
-        body_href=entry.body_href,
-    )
-    return result.article
 
 
 def newer_version_diff(entry: AgencyItem) -> list[tuple[str, str, str]]:

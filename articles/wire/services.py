@@ -7,6 +7,7 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
@@ -446,3 +447,50 @@ def article_import_ninjs(
             delete_files(storages["default"], rendition_names(image))
         raise
     return WireImport(outcome, story, tuple(notes), unknown_fields=item.unknown_fields)
+
+
+@transaction.atomic
+def agency_item_make_story(*, entry: AgencyItem, by=None) -> Article:
+    """An editor's «make a story»: the item becomes a story in review, linked to it.
+
+    Copy in a language the site does not publish goes into the Arabic columns flagged
+    «needs translation», so it cannot be published before a translator has done their work;
+    the agency's original stays on the queue entry beside it.
+    """
+    entry = AgencyItem.objects.select_for_update().get(pk=entry.pk)
+    if entry.article_id is not None:
+        raise ValidationError(_("This agency item is already a story."), code="already_story")
+    if entry.status == AgencyItem.Status.WITHDRAWN:
+        raise ValidationError(_("The agency has withdrawn this item: it cannot become a story."), code="withdrawn")
+    item = queue.entry_item(entry)
+    article, _notes = wire_story_create(item=item, by=by, translate=True)
+    queue.agency_item_record(
+        item=item,
+        document=entry.document,
+        entry=entry,
+        article=article,
+        wrote_story=True,
+        held=False,
+        body_href=entry.body_href,
+    )
+    return article
+
+
+@transaction.atomic
+def agency_item_apply(*, entry: AgencyItem, by=None) -> Article:
+    """An editor's «apply the newer version»: the agency's text replaces the story's."""
+    entry = AgencyItem.objects.select_for_update().select_related("article").get(pk=entry.pk)
+    if entry.article is None or not entry.has_newer_version:
+        raise ValidationError(_("There is no newer agency version to apply to a story."), code="nothing_to_apply")
+    item = queue.entry_item(entry)
+    result = wire_story_update(article=entry.article, item=item, by=by)
+    queue.agency_item_record(
+        item=item,
+        document=entry.document,
+        entry=entry,
+        article=result.article,
+        wrote_story=True,
+        held=False,
+        body_href=entry.body_href,
+    )
+    return result.article

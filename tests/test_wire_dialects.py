@@ -314,7 +314,7 @@ def test_queue_changelist_shows_urgent_copy_and_filters_and_searches(staff_clien
     run(DIALECTS)
     changelist = reverse("admin:articles_agencyitem_changelist")
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):  # the same for any number of rows (list_select_related)
         page = staff_client.get(changelist).content.decode()
 
     assert "عاجل" in page and "Séisme de magnitude 6" in page
@@ -331,7 +331,7 @@ def test_queue_item_page_shows_the_original_and_the_note_to_editors(staff_client
     import_file("dpa/german.json")
     entry = AgencyItem.objects.get()
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         page = staff_client.get(reverse("admin:articles_agencyitem_change", args=[entry.pk])).content.decode()
 
     assert "Das Bundeskabinett hat am Freitag" in page and 'lang="de"' in page

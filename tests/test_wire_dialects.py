@@ -362,7 +362,7 @@ def test_watch_moves_each_file_to_done_or_failed_with_its_reason(tmp_path):
     shutil.copy(DIALECTS / "dpa" / "german.json", drop / "dpa.json")
     shutil.copy(DIALECTS / "refused" / "no-body.json", drop / "broken.json")
 
-    output, error = run("--watch", drop, "--max-polls", 2, "--interval", 0)
+    output, error = run("--watch", drop, "--max-polls", 2, "--interval", 0, "--settle", 0)
 
     assert error is None, "the drop folder keeps going after a failure"
     assert summary(output) == "3 documents: 1 imported, 1 queued, 0 updated, 0 held, 0 unchanged, 0 skipped, 1 failed."
@@ -384,7 +384,7 @@ def test_dry_run_reports_the_same_counts_and_stores_nothing(tmp_path):
 def test_watch_dry_run_moves_nothing(tmp_path):
     shutil.copy(DIALECTS / "dpa" / "german.json", tmp_path / "dpa.json")
 
-    output, _error = run("--watch", tmp_path, "--max-polls", 3, "--interval", 0, "--dry-run")
+    output, _error = run("--watch", tmp_path, "--max-polls", 3, "--interval", 0, "--settle", 0, "--dry-run")
 
     assert summary(output).startswith("1 document: 0 imported, 1 queued")
     assert (tmp_path / "dpa.json").exists() and not (tmp_path / "done").exists()
@@ -433,7 +433,7 @@ def test_watch_stops_when_interrupted_and_reports_what_it_did(tmp_path, monkeypa
         raise KeyboardInterrupt
 
     monkeypatch.setattr("articles.management.commands.import_ninjs.time.sleep", interrupt)
-    output, error = run("--watch", tmp_path)
+    output, error = run("--watch", tmp_path, "--settle", 0)
 
     assert error is None
     assert "Stopped watching." in output
@@ -451,3 +451,24 @@ def test_publish_leaves_a_story_whose_text_is_only_on_the_web_in_review():
     assert result.article.status == Article.Status.REVIEW
     assert any("نصها على موقع الوكالة" in note for note in result.notes)
     assert result.article.agency_item.body_href.startswith("https://api.ap.org/")
+
+
+def test_watch_leaves_a_file_still_being_written_for_the_next_look(tmp_path):
+    shutil.copy(DIALECTS / "dpa" / "german.json", tmp_path / "dpa.json")
+
+    output, _error = run("--watch", tmp_path, "--max-polls", 1, "--interval", 0, "--settle", 60)
+
+    assert summary(output).startswith("0 documents:")
+    assert (tmp_path / "dpa.json").exists() and not AgencyItem.objects.exists()
+
+
+def test_a_text_rendition_outside_the_imported_folder_is_refused(tmp_path):
+    document = json.loads((DIALECTS / "ap/item.json").read_text())["data"]["item"]
+    document["renditions"]["nitf"]["href"] = "../../etc/passwd.xml"
+    (tmp_path / "inside").mkdir()
+
+    with pytest.raises(ninjs.DocumentRefused) as refused:
+        wire_services.article_import_ninjs(document=document, base_dir=tmp_path / "inside")
+
+    assert refused.value.code == "body_path" and "خارج المجلد" in refused.value.messages[0]
+    assert not AgencyItem.objects.exists()

@@ -320,7 +320,14 @@ def _wire_body(*, item: ninjs.WireItem, base_dir: Path | None, root: Path | None
         return item, "", []
     web = ""
     for rendition in item.body_renditions:
-        path = ninjs.local_path(rendition.href, base_dir, root)
+        try:
+            path = ninjs.local_path(rendition.href, base_dir, root)
+        except ninjs.DocumentRefused as error:
+            raise ninjs.DocumentRefused(
+                _("The story's text address «%(href)s» points outside the folder being imported.")
+                % {"href": rendition.href[:200]},
+                code="body_path",
+            ) from error
         if path is not None and path.is_file():
             body = ninjs.prepare_html(dialects.read_body_file(path))
             if body:

@@ -48,6 +48,12 @@ class Command(BaseCommand):
             "--interval", type=float, default=5.0, help="Seconds between two looks at the drop folder (default 5)."
         )
         parser.add_argument(
+            "--settle",
+            type=float,
+            default=2.0,
+            help="Leave a dropped file alone until it has not changed for this many seconds (default 2).",
+        )
+        parser.add_argument(
             "--max-polls", type=int, default=0, help="Stop watching after this many looks (default: until interrupted)."
         )
         parser.add_argument(
@@ -100,8 +106,8 @@ class Command(BaseCommand):
         try:
             while True:
                 for path in sorted(p for p in folder.glob("*.json") if p.is_file() and not p.name.startswith(".")):
-                    if path in seen:
-                        continue
+                    if path in seen or time.time() - path.stat().st_mtime < options["settle"]:
+                        continue  # reported already (dry run), or still being written
                     reasons = []
                     for outcome, reason in self._import_file(path, root=folder, section=section, options=options):
                         counts[outcome] += 1

@@ -10,7 +10,8 @@ document failed.
 
 ``--watch DIR`` is a drop folder: new *.json files are imported as agencies drop them and
 moved to DIR/done/, or to DIR/failed/ beside a ``.reason.txt`` saying why, until interrupted.
-Agencies should write each file under another name and rename it when complete.
+A file is left for a later look until it has not changed for ``--settle`` seconds; agencies
+should still write each file under another name and rename it when complete.
 """
 
 import time

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Agency, AgencyAlias, Article, Author, CreditSuggestion, Image, Section, Tag
+from articles.models import Agency, AgencyAlias, AgencyItem, Article, Author, CreditSuggestion, Image, Section, Tag
 from articles.photos import services as photo_services
 from articles.photos.images import ImageRejected
 from articles.stories import services
-from articles.wire import ninjs
+from articles.wire import dialects, ninjs
 from articles.wire import services as wire_services
 from articles.wire import validation as ninjs_validation
 
@@ -31,8 +31,8 @@ SAMPLES = data_path("images")
 # "imported", or the code of the reason it is refused.
 EXPECTED = {
     "1.4/businesswire-newsml-20130515006361.json": ["imported"],
-    "1.4/businesswire-newsml-20130605006126.json": ["language"],
-    "1.4/businesswire-newsml-20130612006110.json": ["language"],
+    "1.4/businesswire-newsml-20130605006126.json": ["queued"],
+    "1.4/businesswire-newsml-20130612006110.json": ["queued"],
     "1.4/businesswire-newsml-20130731006140.json": ["imported"],
     "1.4/ninjs-1-4-examples.json": ["imported"],
     "1.4/ninjsExComplex1.json": ["imported"],
@@ -44,14 +44,14 @@ EXPECTED = {
     "2.1/ap_audio.json": ["item_type"],
     "2.1/ap_image.json": ["imported"],
     "2.1/ap_video.json": ["item_type"],
-    "2.1/businesswire-newsml-20130605006126.json": ["language"],
+    "2.1/businesswire-newsml-20130605006126.json": ["queued"],
     "2.1/businesswire-newsml-20130731006140.json": ["imported"],
-    "2.1/dpa_text.json": ["language"],
+    "2.1/dpa_text.json": ["queued"],
     "2.1/imageEncodedRights.json": ["imported"],
     "2.1/imageLinkedRights.json": ["imported"],
     "2.1/ninjsExSimpleText_2.json": ["imported"],
-    "2.1/ntb_text.json": ["language"],
-    "2.1/tt_text_image_2.json": ["language"],
+    "2.1/ntb_text.json": ["queued"],
+    "2.1/tt_text_image_2.json": ["queued"],
     "3.0/20231004-UEFA-ChampionLeague.json": ["item_type"],
     "3.0/20231005-65-addb-event.json": ["item_type"],
     "3.0/20231008-anti-doping-measures-at-the-tour-down-under-will-be-the-toughest-ever-addb-ninjs-nitf.json": [
@@ -63,17 +63,21 @@ EXPECTED = {
     "3.0/ap_audio.json": ["item_type"],
     "3.0/ap_image.json": ["imported"],
     "3.0/ap_video.json": ["item_type"],
-    "3.0/businesswire-newsml-20130605006126.json": ["language"],
+    "3.0/businesswire-newsml-20130605006126.json": ["queued"],
     "3.0/businesswire-newsml-20130731006140.json": ["imported"],
-    "3.0/dpa_text.json": ["language"],
+    "3.0/dpa_text.json": ["queued"],
     "3.0/imageEncodedRights.json": ["imported"],
     "3.0/imageLinkedRights.json": ["imported"],
     "3.0/ninjsExSimpleText_3.json": ["imported"],
-    "3.0/ntb_text.json": ["language"],
+    "3.0/ntb_text.json": ["queued"],
     "3.0/simpleEvent.json": ["item_type"],
     "3.0/tt_event_pressconference_3.0.json": ["item_type"],
-    "3.0/tt_text_image_3.json": ["language"],
+    "3.0/tt_text_image_3.json": ["queued"],
 }
+
+
+def result_uri(document: dict) -> str:
+    return dialects.identity(document)
 
 
 def example(name: str):
@@ -158,8 +162,13 @@ def test_each_example_imports_or_is_refused_with_a_reason(name, section, no_netw
             continue
         outcomes.append(result.outcome)
         story = result.article
+        if result.outcome == "queued":
+            # Copy in another language waits in the wire queue for a translation: no story yet.
+            assert story is None and AgencyItem.objects.get(uri=result_uri(document)).status == "translation"
+            continue
         assert story.status == Article.Status.REVIEW
-        assert story.headline_ar and story.wire_uri == document["uri"]
+        # AP's per-request tokens (?qt=…&et=…) are not part of the item's identity.
+        assert story.headline_ar and story.wire_uri == document["uri"].split("?qt=")[0]
         if story.wire_image_href:
             # Every example's photo is on the web: kept as an address, never fetched.
             assert story.is_image_missing and story.lead_image is None
@@ -247,7 +256,13 @@ def test_documents_the_desk_does_not_take_are_refused(document, code):
 
 def test_keywords_are_read_though_no_schema_lists_them():
     """Superdesk and others add «keywords» to ninjs 1.x: they become tags, not a schema failure."""
-    document = {"uri": "urn:x", "type": "text", "headline": "عنوان", "keywords": ["الأردن", "  عمّان "]}
+    document = {
+        "uri": "urn:x",
+        "type": "text",
+        "headline": "عنوان",
+        "body_text": "نص",
+        "keywords": ["الأردن", "  عمّان "],
+    }
     assert ninjs.parse_document(document).keywords == ("الأردن", "عمّان")
 
 

@@ -18,6 +18,7 @@ from ..photos.models import (
 from ..search.models import SearchDocument
 from ..stories.catalogue import Agency, Author, Section, Tag, TaggedArticle
 from ..stories.models import QUIET_FIELDS, Article, ArticleQuerySet, Byline, CitedSource, Correction, Placement
+from ..wire.models import AgencyItem
 
 __all__ = [
     "QUIET_FIELDS",
@@ -25,6 +26,7 @@ __all__ = [
     "RENDITION_RATIOS",
     "RENDITION_WIDTHS",
     "Agency",
+    "AgencyItem",
     "AgencyAlias",
     "Article",
     "ArticleQuerySet",

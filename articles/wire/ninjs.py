@@ -18,22 +18,21 @@ Every reason a document is refused is a translatable sentence: editors read them
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import nh3
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from ..stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from .validation import HTML_TYPES, DocumentRefused, _v2_shape, generation, validate
+from . import dialects
+from .text import byline_names, html_to_text, prepare_html, text_to_html, truncate, with_dateline
+from .validation import HTML_TYPES, DocumentRefused, _v2_shape, generation, unknown_fields, validate
 
 # The generic types the desk takes; "composite" is a text with its pictures.
 TEXT_TYPES = frozenset({"text", "composite"})
@@ -114,6 +113,21 @@ class WireItem:
     copyright_notice: str = ""
     usage_terms: str = ""
     picture: Picture | None = None
+    provider: str = ""
+    kind: str = ""  # the type the agency wrote («advisory»…)
+    bylines: tuple[str, ...] = ()  # one entry per person, affiliation included
+    dateline: str = ""
+    ednote: str = ""
+    slugline: str = ""
+    urgency: int | None = None
+    priority: int | None = None
+    unknown_fields: tuple[str, ...] = ()
+    body_renditions: tuple[Rendition, ...] = ()
+
+    @property
+    def is_advisory(self) -> bool:
+        """A note to editors (coverage plans, corrections to come): it stays in the wire queue."""
+        return self.kind.lower() == "advisory"
 
     @property
     def is_withdrawn(self) -> bool:
@@ -144,12 +158,20 @@ _REFUSED_TYPES = {
 
 
 def parse_document(document: object) -> WireItem:
-    """Check one ninjs document and read it; raises DocumentRefused with the reason."""
+    """Check one agency document and read it; raises DocumentRefused with the reason.
+
+    Tolerant where agencies differ (vendor fields are kept and listed, spellings of every
+    dialect are read: see dialects.py), strict where a story depends on it: an identity, a
+    headline, a body (for text) and the schema's types for the fields the desk uses.
+    """
     if not isinstance(document, dict):
         raise DocumentRefused(_("A ninjs document is a JSON object; this is not one."), code="not_an_object")
-    uri = document.get("uri")
-    if not isinstance(uri, str) or not uri.strip():
-        raise DocumentRefused(_("The document has no uri, which identifies it."), code="no_uri")
+    uri = dialects.identity(document)
+    if not uri:
+        raise DocumentRefused(_("The document has no identity: no uri, no guid and no altids.itemid."), code="no_uri")
+    provider = dialects.provider(document)
+    declared_type = str(document.get("type") or "")
+    document = dialects.normalise(document)
     item_type = _item_type(document)
     if item_type not in TEXT_TYPES | PICTURE_TYPES:
         message = _REFUSED_TYPES.get(item_type)
@@ -159,20 +181,32 @@ def parse_document(document: object) -> WireItem:
             else _("Unknown item type «%(type)s»: the wire desk imports text and pictures.") % {"type": item_type},
             code="item_type",
         )
-    generation_ = generation(document)
-    validate(document, generation_)
+    generation_ = validate(document, generation(document))
+    unknown = unknown_fields(document, generation_, read=dialects.READ_VENDOR_FIELDS)
     shaped = _v2_shape(document, generation_)
     headline = _headline(shaped)
     if not headline:
         raise DocumentRefused(_("The document has no headline."), code="no_headline")
     is_picture = item_type in PICTURE_TYPES
+    body = _body(shaped)
+    body_renditions = () if is_picture else _text_renditions(shaped)
+    has_description = any(isinstance(d, dict) and _text(d.get("value")) for d in shaped.get("descriptions") or ())
+    if not is_picture and not body and not body_renditions and not has_description:
+        raise DocumentRefused(_("The document has no body: a story needs its text."), code="no_body")
     language, inferred = _language(shaped.get("language"), headline)
+    writers, photographers = dialects.authors(document)
+    by = _text(shaped.get("by")) or _text(_first_by(document))
+    # Each entry of authors[] is one person, whatever commas its name holds.
+    bylines = tuple(writers) if writers else tuple(byline_names(by))
+    picture = _picture(shaped) if is_picture else _associated_picture(shaped)
+    if is_picture and picture is not None and photographers and not picture.by:
+        picture = replace(picture, by=photographers[0])
     return WireItem(
-        uri=uri.strip(),
+        uri=uri,
         generation=generation_,
         type="picture" if is_picture else "text",
         headline=headline,
-        version=str(shaped.get("version") or "")[:50],
+        version=dialects.version_text(shaped.get("version")),
         versioncreated=_datetime(shaped.get("versioncreated")),
         firstcreated=_datetime(shaped.get("firstcreated")),
         embargoed=_datetime(shaped.get("embargoed") or shaped.get("embargoeduntil")),
@@ -180,20 +214,55 @@ def parse_document(document: object) -> WireItem:
         language=language,
         is_language_inferred=inferred,
         dek="" if is_picture else _description(shaped, DEK_ROLES),
-        body_html=_body(shaped),
-        by=_text(shaped.get("by")),
+        body_html=body,
+        by=by if not writers else ", ".join(bylines),
         subjects=_names(shaped.get("subjects")),
         keywords=tuple(_text(k) for k in shaped.get("keywords") or () if isinstance(k, str) and _text(k)),
         infosources=tuple(
             Source(name=_text(s.get("name")), uri=_text(s.get("uri")))
             for s in shaped.get("infosources") or ()
             if isinstance(s, dict) and _text(s.get("name"))
-        ),
+        )
+        or ((Source(name=provider),) if provider and isinstance(document.get("source"), str) else ()),
         copyright_holder=_text(shaped.get("copyrightholder")),
         copyright_notice=_text(shaped.get("copyrightnotice")),
         usage_terms=_text(shaped.get("usageterms")),
-        picture=_picture(shaped) if is_picture else _associated_picture(shaped),
+        picture=picture,
+        provider=provider,
+        kind=declared_type or item_type,
+        bylines=bylines,
+        dateline=dialects.dateline(shaped.get("located")) or dialects.dateline(shaped.get("places")),
+        ednote=_text(shaped.get("ednote")),
+        slugline=_text(shaped.get("slugline")),
+        urgency=_small_int(shaped.get("urgency")),
+        priority=_small_int(document.get("priority")),
+        unknown_fields=unknown,
+        body_renditions=body_renditions,
     )
+
+
+def _first_by(document: dict) -> str:
+    return document.get("byline") if isinstance(document.get("byline"), str) else ""
+
+
+def _small_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return int(value) if isinstance(value, int | float) and 0 <= value <= 99 else None
+
+
+def _text_renditions(shaped: dict) -> tuple[Rendition, ...]:
+    found = []
+    for rendition in shaped.get("renditions") or ():
+        if not isinstance(rendition, dict) or not isinstance(rendition.get("href"), str):
+            continue
+        name = _text(rendition.get("name"))
+        content_type = str(rendition.get("contenttype") or rendition.get("mimetype") or "").lower()
+        if dialects.is_text_rendition(name, content_type, rendition["href"]):
+            found.append(Rendition(name=name, href=rendition["href"].strip(), content_type=content_type))
+    return tuple(found)
 
 
 def _text(value) -> str:
@@ -335,68 +404,6 @@ def local_path(href: str, base_dir: Path | None, root: Path | None = None) -> Pa
     return path
 
 
-# --- Text and markup --------------------------------------------------------------------
-
-_BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.IGNORECASE)
-_RENAMED_TAG = re.compile(r"<(/?)\s*(b|i|h4|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
-_RENAMES = {"b": "strong", "i": "em", "h4": "h3", "h5": "h3", "h6": "h3"}
-_BLOCK = re.compile(r"<(p|h2|h3|ul|ol|blockquote)\b", re.IGNORECASE)
-
-# A first pass that keeps the allow-list and drops whole elements that are not body text: the
-# page's <head> and <title>, the <h1> that repeats the headline, figures and scripts. The
-# story's field sanitises again on save (articles/stories/sanitize.py), whatever this returns.
-_preclean = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    clean_content_tags={"script", "style", "head", "title", "h1", "figure", "noscript", "template", "iframe"},
-    link_rel=None,
-    strip_comments=True,
-)
-
-
-def prepare_html(markup: str) -> str:
-    """An agency's HTML body reduced to the paragraphs, headings, lists and links we keep."""
-    markup = _BREAK.sub(" ", markup)
-    markup = _RENAMED_TAG.sub(lambda m: f"<{m.group(1)}{_RENAMES[m.group(2).lower()]}>", markup)
-    cleaned = " ".join(_preclean.clean(markup).split())
-    if cleaned and not _BLOCK.search(cleaned):
-        return f"<p>{cleaned}</p>"
-    return cleaned
-
-
-def text_to_html(text: str) -> str:
-    """Plain text as escaped paragraphs: blank lines separate paragraphs (single lines when there are none)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
-    return "".join(f"<p>{html.escape(' '.join(block.split()), quote=False)}</p>" for block in blocks if block.strip())
-
-
-def html_to_text(markup: str) -> str:
-    return html.unescape(nh3.clean(_BREAK.sub(" ", markup), tags=set()))
-
-
-def truncate(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
-    return cut.rstrip(" ,،;؛.") + "…"
-
-
-_BY_PREFIX = re.compile(r"^\s*(by|von|par|por|بقلم)[:\s]+", re.IGNORECASE)
-_BY_SEPARATOR = re.compile(r"\s*(?:,|،|;|؛|&|\band\b)\s*", re.IGNORECASE)
-
-
-def byline_names(by: str) -> list[str]:
-    """«By Paulo Santalucia and Frances d'Emilio» → two names. Arabic «و» is never split: it starts names too."""
-    names = []
-    for name in _BY_SEPARATOR.split(_BY_PREFIX.sub("", by)):
-        name = name.strip()
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
 # --- Mapping onto the story --------------------------------------------------------------
 
 
@@ -411,33 +418,41 @@ def language_name(code: str) -> str:
         return ""
 
 
-def story_fields(item: WireItem) -> tuple[dict[str, str], bool]:
+def story_column_language(item: WireItem) -> str:
+    """The language whose columns hold the agency's own text: its own, else (to translate) Arabic's."""
+    return item.language if item.language in story_languages() else settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+def story_fields(item: WireItem, *, translate: bool = False) -> tuple[dict[str, str], bool]:
     """The story's text columns for the item's language, and whether the Arabic still needs translating.
 
     Arabic copy fills the Arabic columns. English copy fills the English columns and, because
     every story needs an Arabic headline, the Arabic ones too, flagged for translation (such a
-    story cannot be published until an editor translates it). Other languages are refused.
+    story cannot be published until an editor translates it). Copy in other languages waits in
+    the wire queue; ``translate`` (an editor's «make a story» action) puts it in the Arabic
+    columns, flagged for translation, so it never reaches readers untranslated.
     """
     default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    if item.language not in story_languages():
+    if item.language not in story_languages() and not translate:
         name = language_name(item.language)
         message = (
-            _("The story is in %(language)s (%(code)s): the wire desk imports Arabic and English copy only.")
+            _("The story is in %(language)s (%(code)s): it waits in the wire queue for a translation.")
             if name
-            else _("The story is in the language «%(code)s»: the wire desk imports Arabic and English copy only.")
+            else _("The story is in the language «%(code)s»: it waits in the wire queue for a translation.")
         )
         raise DocumentRefused(message % {"language": name, "code": item.language}, code="language")
     values = {
         "headline": truncate(item.headline, 250),
         "dek": truncate(item.dek, 600),
-        "body": item.body_html,
+        "body": with_dateline(item.body_html, item.dateline),
     }
     if item.type == "picture" and item.picture is not None:
         # A photo on its own becomes a photo story: its caption is the text an editor rewrites.
         values["body"] = text_to_html(item.picture.caption)
-    fields = {f"{name}_{item.language}": value for name, value in values.items()}
+    column = story_column_language(item)
+    fields = {f"{name}_{column}": value for name, value in values.items()}
     needs_translation = item.language != default
-    if needs_translation:
+    if needs_translation and column != default:
         fields.update({f"{name}_{default}": value for name, value in values.items()})
     return fields, needs_translation
 

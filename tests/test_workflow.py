@@ -540,7 +540,15 @@ def _seed_desk(journalist, colleague, editor, now):
             story("نُشر صباحاً", status="published", published_at=now - timedelta(hours=23)),
         },
         "مسوداتي": {story("مسودتي 1", created_by=journalist), story("مسودتي 2", created_by=journalist)},
-        "حظر نشر ينتهي خلال 24 ساعة": {story("حظر قريب", embargo_until=now + timedelta(hours=6))},
+        # Scheduled for later, held by an embargo: a story every journalist may open.
+        "حظر نشر ينتهي خلال 24 ساعة": {
+            story(
+                "حظر قريب",
+                status="published",
+                published_at=now + timedelta(days=2),
+                embargo_until=now + timedelta(hours=6),
+            )
+        },
     }
     # Just outside each count.
     story("مجدول للغد", status="published", published_at=now + timedelta(days=1))

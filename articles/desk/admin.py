@@ -193,6 +193,11 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             return False
         return obj is None or permissions.can_change_article(request.user, obj)
 
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or permissions.can_view_article(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         return permissions.is_editor(request.user) and super().has_delete_permission(request, obj)
 
@@ -253,7 +258,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             )
         )
-        return with_date_ranges(queryset)
+        # Another journalist's draft is not listed, opened, previewed or offered by autocomplete.
+        return with_date_ranges(permissions.visible_articles(queryset, user=request.user))
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -422,6 +428,9 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         return redirect("admin:articles_article_change", article.pk)
 
     def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and not permissions.can_read_history(request.user, article):
+            raise PermissionDenied
         versions = list(
             Version.objects.get_for_object_reference(Article, unquote(object_id))
             .select_related("revision", "revision__user")
@@ -436,7 +445,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def compare_view(self, request, object_id):
         article = self.get_object(request, object_id)
-        if article is None or not self.has_view_or_change_permission(request, article):
+        if article is None or not permissions.can_read_history(request.user, article):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(Article, article.pk).select_related("revision")
         try:

@@ -88,6 +88,13 @@ class TranslatedAdmin(NewsroomDatesMixin, DirectionalInputsMixin, TabbedTranslat
         css = {"all": ("admin-extra/admin.css",)}
 
 
+def person_name(user) -> str:
+    """A colleague as the desk knows them: full name, else the login; «—» for no one (the system)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
 def thumbnail(image: Image | None):
     """A small rendition (the original is never served, not even to staff pages)."""
     if image is None or not image.rendition_key:

@@ -86,3 +86,35 @@ def test_restore_page_reads_in_our_arabic(staff_client, now):
     assert "إسترجع" not in page
     assert "استعادة قصة" in page
     assert "اضغط «حفظ» أدناه لاستعادة هذه النسخة." in page
+
+
+def test_a_save_that_only_drops_the_stamps_fraction_of_a_second_shows_no_date_change(staff_client, now):
+    story = make_article(headline="خبر عن الطقس", published_at=now.replace(second=12, microsecond=345678))
+    data = form_data(staff_client.get(admin_url("article_change", story.pk)))
+    data.update(headline_ar="خبر عن الطقس غداً")  # the form shows the time to the second
+    assert staff_client.post(admin_url("article_change", story.pk), data).status_code == 302
+    story.refresh_from_db()
+    assert story.published_at.microsecond == 0  # the stored value did change, by a fraction
+    old, new = Version.objects.get_for_object(story).order_by("pk")
+
+    response = staff_client.get(admin_url("article_compare", story.pk), {"old": old.pk, "new": new.pk})
+
+    labels = [str(difference.label) for difference in response.context["differences"]]
+    assert labels == ["العنوان [عربي]"]
+
+
+def test_compare_keeps_its_query_budget(staff_client, now, django_assert_max_num_queries):
+    story = make_article(
+        headline="خبر عن الطقس", tags=["طقس", "أمطار", "شتاء"], bylines=["وكالات", "مراسلنا", "فريق التحرير"]
+    )
+    data = form_data(staff_client.get(admin_url("article_change", story.pk)))
+    data.update(headline_ar="خبر عن الطقس غداً", body_ar="<p>أمطار غزيرة.</p>")
+    assert staff_client.post(admin_url("article_change", story.pk), data).status_code == 302
+    old, new = Version.objects.get_for_object(story).order_by("pk")
+    url = admin_url("article_compare", story.pk)
+    staff_client.get(url, {"old": old.pk, "new": new.pk})
+
+    with django_assert_max_num_queries(17):
+        response = staff_client.get(url, {"old": old.pk, "new": new.pk})
+
+    assert response.status_code == 200

@@ -18,8 +18,11 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media as JsAssetMedia
 from modeltranslation.admin import TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -135,6 +138,9 @@ class CorrectionInline(TranslationTabularInline):
         return False  # a published correction stays as readers saw it
 
 
+# The body's columns and what a read-only view shows in their place.
+READ_BODIES = {"body_ar": "body_ar_as_read", "body_en": "body_en_as_read"}
+
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
 # The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
@@ -208,7 +214,41 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         fields = super().get_readonly_fields(request, obj)
         if not permissions.is_editor(request.user):
             fields = (*fields, *permissions.EDITOR_ONLY_FIELDS)
+        if self.is_read_only(request, obj):
+            fields = (*fields, *READ_BODIES.values())
         return fields
+
+    def is_read_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.is_read_only(request, obj):
+            return fieldsets
+        # Someone who may only read the story reads its body as readers do, not as HTML source.
+        return [
+            (name, {**options, "fields": [READ_BODIES.get(field, field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def body_as_read(self, obj, language):
+        body = getattr(obj, f"body_{language}")
+        if not body:
+            return "—"
+        return format_html(
+            '<div class="sahifa-readonly-body" lang="{}" dir="{}">{}</div>',
+            language,
+            "rtl" if language == "ar" else "ltr",
+            mark_safe(body),  # noqa: S308 - sanitised on write (stories/sanitize.py), as reader pages show it
+        )
+
+    @admin.display(description=format_lazy("{} {}", _("body"), _("[Arabic]")))
+    def body_ar_as_read(self, obj):
+        return self.body_as_read(obj, "ar")
+
+    @admin.display(description=format_lazy("{} {}", _("body"), _("[English]")))
+    def body_en_as_read(self, obj):
+        return self.body_as_read(obj, "en")
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -384,6 +424,12 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).
         context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
+        # The editor's import map runs only with the request's CSP nonce. The middleware puts it
+        # on responses it renders; django-reversion renders its restore page inside the view,
+        # before any middleware sees it, so the nonce is put on here, for every form.
+        media, nonce = context.get("media"), getattr(request, "csp_nonce", None)
+        if isinstance(media, JsAssetMedia) and nonce is not None:
+            context["media"] = media.with_nonce(str(nonce))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

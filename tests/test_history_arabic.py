@@ -118,3 +118,15 @@ def test_compare_keeps_its_query_budget(staff_client, now, django_assert_max_num
         response = staff_client.get(url, {"old": old.pk, "new": new.pk})
 
     assert response.status_code == 200
+
+
+def test_author_list_names_the_account_holder_not_the_login(staff_client, django_user_model):
+    from articles.models import Author
+
+    reporter = django_user_model.objects.create_user("s.qasem", first_name="سارة", last_name="القاسم", is_staff=True)
+    Author.objects.create(name_ar="سارة القاسم", slug="sara", user=reporter)
+
+    page = staff_client.get(admin_url("author_changelist")).content.decode()
+
+    assert "s.qasem" not in page
+    assert page.count("سارة القاسم") >= 2  # the byline name and the account's holder

@@ -103,3 +103,30 @@ def test_journalist_reads_a_published_story_as_readers_see_its_text(newsroom, si
     assert body.find_element(By.CSS_SELECTOR, "strong").text == "الحديقة"
     assert "<p>" not in browser.find_element(By.ID, "content-main").text
     assert browser.execute_script("return getComputedStyle(arguments[0]).direction;", body) == "rtl"
+
+
+def test_history_names_changed_fields_in_arabic_and_people_by_name(edited_story, newsroom, site, browser, wait):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select
+
+    editor = newsroom["user"]
+    editor.first_name, editor.last_name = "رانيا", "الخطيب"
+    editor.save()
+    site.login()
+    site.open(f"/admin/articles/article/{edited_story.pk}/change/")
+    headline = wait.until(EC.visibility_of_element_located((By.ID, "id_headline_ar")))
+    headline.send_keys(" الكبرى")
+    Select(browser.find_element(By.ID, "id_status")).select_by_value(Article.Status.REVIEW)
+    assert not site.save()
+    message = browser.find_element(By.CSS_SELECTOR, ".messagelist .success").text
+    assert "«" in message and "”" not in message and "نجحت" not in message
+
+    # From the story list back into the story, then its history.
+    browser.find_element(By.LINK_TEXT, edited_story.headline_ar + " الكبرى").click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "a.historylink"))).click()
+    table = wait.until(EC.visibility_of_element_located((By.ID, "change-history")))
+    latest = table.find_element(By.CSS_SELECTOR, "tbody tr")
+    assert "العنوان [عربي]" in latest.text and "الحالة" in latest.text
+    assert "Status" not in table.text and "Headline" not in table.text
+    assert "رانيا الخطيب" in latest.text

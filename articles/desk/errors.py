@@ -6,9 +6,9 @@ a request under the admin its own page, in Arabic, with a way back to the desk.
 """
 
 from django.contrib import admin
-from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import defaults
 
@@ -19,21 +19,19 @@ def _in_admin(request) -> bool:
     return request.path_info.startswith(reverse("admin:index"))
 
 
-def _admin_page(request, template_name: str, status: int, response_class):
-    context = {**admin.site.each_context(request), "title": ""}
-    response = TemplateResponse(request, template_name, context, status=status)
-    return response_class(response.render().content, status=status)
+def _admin_page(request, template_name: str, status: int):
+    return render(request, template_name, {**admin.site.each_context(request), "title": ""}, status=status)
 
 
 def permission_denied(request, exception=None):
     if _in_admin(request):
-        return _admin_page(request, "admin/403.html", 403, HttpResponseForbidden)
+        return _admin_page(request, "admin/403.html", 403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception=None):
     if _in_admin(request):
-        return _admin_page(request, "admin/404.html", 404, HttpResponseNotFound)
+        return _admin_page(request, "admin/404.html", 404)
     return site_views.page_not_found(request, exception)
 
 

@@ -107,7 +107,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HANDLER = os.environ.get("DJANGO_AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
 
-# Unsaved text survives an expired session for this long (articles.admin_site).
+# A story form's autosave token (articles/desk/drafts.py) keeps a writer's unsaved text, even after
+# their session ended, for this long.
 ADMIN_STASH_SECONDS = 24 * 60 * 60
 # Presence on the story form: «someone is editing this story» lasts this long without a heartbeat.
 EDITING_PRESENCE_SECONDS = 45

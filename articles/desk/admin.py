@@ -12,9 +12,11 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -31,14 +33,31 @@ from ..models import (
 )
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
-from . import presence
+from . import drafts, merge, presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
-from .admin_site import STASH_COOKIE, take_stash
+from .story_text import STORY_FIELDS, story_texts
 from .story_list import DeskFilter, with_date_ranges
+
+
+class StoryRowsFormSet(BaseInlineFormSet):
+    """A story's rows: one someone else deleted since the form was opened is dropped, never an
+    error (a hidden id no longer in the database would otherwise fail the whole save silently)."""
+
+    def __init__(self, data=None, files=None, instance=None, save_as_new=False, prefix=None, queryset=None, **kwargs):
+        if data is not None and instance is not None and instance.pk is not None:
+            existing = self.model._default_manager.filter(**{self.fk.name: instance}).values_list("pk", flat=True)
+            data, _dropped = merge.without_deleted_rows(
+                data,
+                prefix=prefix or self.get_default_prefix(),
+                pk_name=self.model._meta.pk.name,
+                existing={str(pk) for pk in existing},
+            )
+        super().__init__(data, files, instance, save_as_new, prefix, queryset, **kwargs)
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = StoryRowsFormSet
     extra = 1
     autocomplete_fields = ("author",)
     fields = ("position", "author", "text")
@@ -46,13 +65,14 @@ class BylineInline(admin.TabularInline):
 
 class CitedSourceInline(admin.TabularInline):
     model = CitedSource
+    formset = StoryRowsFormSet
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
     fields = ("position", "source", "url")
 
 
-class PlacementFormSet(BaseInlineFormSet):
+class PlacementFormSet(StoryRowsFormSet):
     def clean(self):
         super().clean()
         # The parent form has already put its new status on self.instance.
@@ -86,6 +106,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored story when this save came from an outdated copy (merge.py): the save is held.
+        self.conflict = None
         if self.instance.pk and "expected_version" not in self.initial:
             self.initial["expected_version"] = self.instance.version
 
@@ -94,10 +116,17 @@ class ArticleAdminForm(forms.ModelForm):
         try:
             services.article_check_version(article=self.instance, expected_version=cleaned_data.get("expected_version"))
         except services.EditConflict as conflict:
-            # Keep the writer's text on the page; a second save replaces the other version knowingly.
+            # Nothing is written. The page shows both versions side by side (render_change_form);
+            # the next save is based on the stored version, with the writer's choices applied.
+            self.conflict = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
             self.data = self.data.copy()
-            self.data[self.add_prefix("expected_version")] = self.instance.version
-            raise forms.ValidationError(conflict.messages) from conflict
+            self.data[self.add_prefix("expected_version")] = self.conflict.version
+            raise forms.ValidationError(merge.conflict_message(self.conflict), code="edit_conflict") from conflict
+        if self.instance.pk:
+            # A merged save: where the writer chose «خذ نسختهم», the stored value stays. The
+            # instance still holds the stored values here (the form writes to it after clean()).
+            for name in merge.chosen_theirs(self.data) & set(STORY_FIELDS) & set(cleaned_data):
+                cleaned_data[name] = merge.stored_value(self.instance, name)
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -135,9 +164,9 @@ class CorrectionInline(TranslationTabularInline):
 
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
-# The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
-# the form it goes back into (get_form reads it). A context variable, so each thread or task
-# serving a request sees only its own.
+# The writer's unsaved copy being restored, while ArticleAdmin.changeform_view builds the form
+# and formsets it goes back into (get_form and get_formset_kwargs read it). A context variable,
+# so each thread or task serving a request sees only its own.
 _restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
 
 
@@ -256,6 +285,9 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
+            # Not behind admin_view: autosave must keep the text of a writer whose session has
+            # just ended. The signed token in the form names the writer (drafts.py).
+            path("autosave/", self.autosave_view, name="%s_%s_autosave" % info),
             path(
                 "<path:object_id>/heartbeat/",
                 self.admin_site.admin_view(self.heartbeat_view),
@@ -313,8 +345,13 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         restored = _restored_text.get()
         if restored is None:
             return form
-        # Text kept from a session that expired mid-edit becomes the form's starting values.
-        initial = {name: restored.get(name) for name in restored if name in form.base_fields}
+        # The writer's unsaved copy becomes the form's starting values, read by each widget as it
+        # reads a submitted form (split date and time, selects).
+        initial = {
+            name: field.widget.value_from_datadict(restored, {}, name)
+            for name, field in form.base_fields.items()
+            if not field.disabled and field.widget.value_omitted_from_data(restored, {}, name) is False
+        }
 
         class RestoredForm(form):
             def __init__(self, *args, **kwargs):
@@ -332,30 +369,121 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
             if restore.kept is not None:
                 history.put_back(article_id=unquote(object_id), kept=restore.kept)
-        restored = take_stash(request) if request.method == "GET" else None
-        if restored is not None:
-            self.message_user(
-                request,
-                gettext("Your session had expired; the text you were saving is back in the form. Check it and save."),
-                messages.WARNING,
-            )
+        restored = None
+        if request.method == "GET" and request.GET.get("draft") == "restore":
+            draft = drafts.draft_for(user=request.user, article_id=_article_id(object_id))
+            if draft is not None:
+                restored = QueryDict(draft.data)
+                self.message_user(
+                    request,
+                    gettext("Your unsaved text is back in the form. Check it, then save."),
+                    messages.WARNING,
+                )
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
-        token = _restored_text.set(restored)  # get_form reads it while the form is built
+        token = _restored_text.set(restored)  # get_form and get_formset_kwargs read it
         try:
-            response = super().changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         finally:
             _restored_text.reset(token)
-        if restored is not None:
-            response.delete_cookie(STASH_COOKIE, path=request.path)
-        return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        restored = _restored_text.get()
+        if restored is not None and request.method == "GET":
+            # Rows from the unsaved copy, new and deleted ones included, as the browser had them.
+            kwargs.update(data=restored, files={})
+        return kwargs
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).
         context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
+        if (obj is None and self.has_add_permission(request)) or (
+            obj is not None and self.has_change_permission(request, obj)
+        ):
+            self.add_draft_context(request, context, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def add_draft_context(self, request, context, obj):
+        """Autosave's token, the state the writer starts from, the offer of an unsaved copy and,
+        after a save from an outdated copy, both versions side by side (_drafts.html)."""
+        form = context["adminform"].form
+        formsets = [
+            inline.formset for inline in context["inline_admin_formsets"] if inline.formset.model is not Correction
+        ]
+        article_id = obj.pk if obj is not None else None
+        context["draft_token"] = drafts.draft_token(user=request.user, article_id=article_id)
+        context["autosave_url"] = reverse("admin:articles_article_autosave")
+        restored = _restored_text.get()
+        if form.conflict is not None:
+            theirs = story_texts(
+                type(form)(instance=form.conflict),
+                [type(formset)(instance=form.conflict, prefix=formset.prefix) for formset in formsets],
+            )
+            mine = story_texts(form, formsets)
+            context["conflict_rows"] = merge.compare(
+                base=merge.decode_base(form.data.get(merge.BASE_FIELD)), theirs=theirs, mine=mine
+            )
+            context["base_state"] = merge.encode_base(theirs)  # the next save starts from theirs
+        elif form.is_bound:
+            context["base_state"] = form.data.get(merge.BASE_FIELD, "")
+        elif restored is not None:
+            context["base_state"] = restored.get(merge.BASE_FIELD, "")
+        else:
+            stored = story_texts(form, formsets)
+            context["base_state"] = merge.encode_base(stored)
+            draft = drafts.draft_for(user=request.user, article_id=article_id)
+            if draft is not None:
+                context["draft_offer"] = self.draft_offer(draft, form, formsets, stored)
+
+    def draft_offer(self, draft, form, formsets, stored):
+        """What the writer's unsaved copy changes, as words; None (and the copy dropped) if nothing."""
+        data = QueryDict(draft.data)
+        instance = form.instance
+        mine = story_texts(
+            type(form)(data=data, instance=instance),
+            [type(formset)(data=data, instance=instance, prefix=formset.prefix) for formset in formsets],
+        )
+        differences = []
+        for key, (label, text) in stored.items():
+            my_text = mine.get(key, (label, text))[1]
+            if my_text != text:
+                old, new = history.word_diff(text, my_text)
+                differences.append(history.Difference(label, old, new))
+        if not differences:
+            drafts.draft_discard(user=draft.user, article_id=draft.article_id)
+            return None
+        return {"saved_at": draft.saved_at, "differences": differences}
+
+    def autosave_view(self, request):
+        """The change form sends its fields here every few seconds: the writer's unsaved copy."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        owner = drafts.draft_owner(request.POST.get(drafts.TOKEN_FIELD))
+        if owner is None:
+            raise PermissionDenied
+        user, article_id = owner
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            raise PermissionDenied  # someone else has logged in on this browser since
+        if article_id is None:
+            allowed = user.has_perm("articles.add_article")
+        else:
+            article = Article.objects.filter(pk=article_id).first()
+            allowed = article is not None and permissions.can_change_article(user, article)
+        if not allowed:
+            raise PermissionDenied
+        draft = drafts.draft_keep(user=user, article_id=article_id, data=request.POST)
+        response = JsonResponse(
+            {
+                "saved_at": date_format(timezone.localtime(draft.saved_at), "TIME_FORMAT"),
+                "message": gettext("Unsaved copy kept at %(time)s")
+                % {"time": date_format(timezone.localtime(draft.saved_at), "TIME_FORMAT")},
+            }
+        )
+        add_never_cache_headers(response)
+        return response
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
@@ -455,6 +583,10 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        if change and formset.prefix in merge.chosen_theirs(request.POST):
+            # A merged save where the writer took the other person's rows: those stay as stored.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return None
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
         # Corrections are added through the service; the admin's history message reads what the
@@ -477,6 +609,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         services.article_save_related(
             article=form.instance, save=lambda: super(ArticleAdmin, self).save_related(request, form, formsets, change)
         )
+        # A saved story clears its writer's unsaved copy (a new story's, when it was new).
+        drafts.draft_discard(user=request.user, article_id=form.instance.pk if change else None)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj, by=request.user)
@@ -514,3 +648,10 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             ngettext("%(count)d story unpublished.", "%(count)d stories unpublished.", count) % {"count": count},
             messages.SUCCESS,
         )
+
+
+def _article_id(object_id) -> int | None:
+    try:
+        return int(unquote(object_id)) if object_id else None
+    except ValueError:
+        return None

@@ -15,6 +15,7 @@ from ..photos.models import (
     rendition_url,
     rendition_widths,
 )
+from ..desk.models import StoryDraft
 from ..search.models import SearchDocument
 from ..stories.catalogue import Agency, Author, Section, Tag, TaggedArticle
 from ..stories.models import QUIET_FIELDS, Article, ArticleQuerySet, Byline, CitedSource, Correction, Placement
@@ -36,6 +37,7 @@ __all__ = [
     "Image",
     "Placement",
     "SearchDocument",
+    "StoryDraft",
     "Section",
     "Tag",
     "TaggedArticle",

@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -35,8 +35,8 @@ from ..stories import history, permissions, preview, services, translation_statu
 from ..stories.text import slugify, validate_one_script
 from . import drafts, merge, presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
-from .story_text import STORY_FIELDS, story_texts
 from .story_list import DeskFilter, with_date_ranges
+from .story_text import STORY_FIELDS, story_texts
 
 
 class StoryRowsFormSet(BaseInlineFormSet):

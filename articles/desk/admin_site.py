@@ -35,9 +35,7 @@ class NewsroomAdminSite(admin.AdminSite):
                     # The session ended while someone was writing (expired in the browser or on
                     # the server): their text is kept as their own unsaved copy, offered to
                     # them alone once they have logged in again.
-                    return redirect_to_login(
-                        request.get_full_path(), reverse("admin:login", current_app=self.name)
-                    )
+                    return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=self.name))
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, inner)
@@ -51,8 +49,10 @@ def _keep_for_writer(request) -> bool:
     if owner is None:
         return False
     user, article_id = owner
-    expected = reverse("admin:articles_article_add") if article_id is None else (
-        reverse("admin:articles_article_change", args=[article_id])
+    expected = (
+        reverse("admin:articles_article_add")
+        if article_id is None
+        else (reverse("admin:articles_article_change", args=[article_id]))
     )
     if request.path != expected:
         return False

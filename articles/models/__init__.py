@@ -1,6 +1,7 @@
 """The app's models, defined in its sub-packages and gathered here under the one label ``articles``
 (migrations, content types and saved revisions refer to them by it)."""
 
+from ..desk.models import StoryDraft
 from ..photos.models import (
     RENDITION_EXTENSIONS,
     RENDITION_RATIOS,
@@ -15,7 +16,6 @@ from ..photos.models import (
     rendition_url,
     rendition_widths,
 )
-from ..desk.models import StoryDraft
 from ..search.models import SearchDocument
 from ..stories.catalogue import Agency, Author, Section, Tag, TaggedArticle
 from ..stories.models import QUIET_FIELDS, Article, ArticleQuerySet, Byline, CitedSource, Correction, Placement

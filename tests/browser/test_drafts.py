@@ -288,3 +288,73 @@ def test_text_typed_while_the_session_cookie_expires_survives_the_login(
     assert desk.visible("#id_headline_ar").get_attribute("value") == TYPED_HEADLINE
     assert TYPED_PARAGRAPH in desk.body_editor().text
     assert desk.find("#id_bylines-0-text").get_attribute("value") == TYPED_BYLINE
+
+
+THEIR_HEADLINE = "الحكومة تقر خطة النقل العام بعد نقاش طويل"
+THEIR_PARAGRAPH = "وصوّت المجلس بالإجماع على الخطة"
+MY_DEK = "سطر تمهيدي كتبه خالد في متصفح آخر"
+
+
+def test_two_editors_save_one_story_and_both_keep_their_work(
+    newsroom, live_server, browser, new_browser, browser_settings, server_errors
+):
+    story = newsroom["story"]
+    services.article_set_bylines(
+        article=story, bylines=[services.BylineInput(text="هالة سليم"), services.BylineInput(text="وكالات")]
+    )
+    change = f"/admin/articles/article/{story.pk}/change/"
+    browser.delete_all_cookies()
+    hala = Desk(browser, live_server, server_errors)
+    khaled = Desk(new_browser(), live_server, server_errors)
+    hala.log_in("hala")
+    khaled.log_in("khaled")
+    hala.open(change)
+    khaled.open(change)
+
+    # Hala removes the second byline, rewrites the headline, adds a paragraph and saves.
+    hala.click(hala.visible("#id_bylines-1-DELETE"))
+    hala.type_into("#id_headline_ar", THEIR_HEADLINE, clear=True)
+    hala.type_paragraph(THEIR_PARAGRAPH)
+    hala.save()
+    assert hala.finds(".messagelist .success")
+
+    # Khaled, on the page he opened before, writes a dek and saves: the save is held.
+    khaled.type_into("#id_dek_ar", MY_DEK)
+    khaled.save()
+    stored = Article.objects.get(pk=story.pk)
+    assert (stored.headline_ar, stored.dek_ar) == (THEIR_HEADLINE, "")
+    errors = " ".join(element.text for element in khaled.finds(".errorlist"))
+    assert "هالة سليم" in errors and "لم يُحفظ شيء من نسختك" in errors
+    rows = {row.get_attribute("data-field"): row for row in khaled.finds(".sahifa-conflict__row")}
+    assert THEIR_HEADLINE.split()[-1] in rows["headline_ar"].find_element("css selector", "td").text
+    assert "غيّروه هم" in rows["headline_ar"].text
+    assert THEIR_PARAGRAPH in rows["body_ar"].text
+    assert MY_DEK in rows["dek_ar"].text
+    assert "bylines" not in rows  # the byline she deleted neither blocks the save nor comes back
+
+    def chosen(field):
+        return rows[field].find_element("css selector", "input[type=radio]:checked").get_attribute("value")
+
+    assert (chosen("headline_ar"), chosen("body_ar"), chosen("dek_ar")) == ("theirs", "theirs", "mine")
+    labels = rows["headline_ar"].text
+    assert "احتفظ بنسختي" in labels and "خذ نسختهم" in labels
+
+    khaled.click(khaled.find(".sahifa-conflict__save"))
+    khaled.wait.until(
+        lambda driver: khaled.finds(".messagelist .success") or khaled.finds(".errornote"),
+        message="the merged save led nowhere",
+    )
+    server_errors.check()
+    assert not khaled.finds(".errornote"), khaled.find(".errornote").text
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.headline_ar == THEIR_HEADLINE
+    assert THEIR_PARAGRAPH in stored.body_ar
+    assert stored.dek_ar == MY_DEK
+    assert [byline.text for byline in stored.bylines.all()] == ["هالة سليم"]
+    assert stored.updated_by == newsroom["khaled"]
+
+    # And he saves again later without any error.
+    khaled.type_into("#id_dek_ar", " اليوم")
+    khaled.save()
+    assert khaled.finds(".messagelist .success") and not khaled.finds(".errornote")
+    assert Article.objects.get(pk=story.pk).dek_ar == MY_DEK + " اليوم"

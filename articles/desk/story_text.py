@@ -35,6 +35,8 @@ STORY_FIELDS = (
 )
 _ROW_BOOKKEEPING = frozenset({"id", "DELETE", "ORDER", "position"})
 _TAG = re.compile(r"<[^>]*>")
+# Items of a list (tags, rows) apart from their words, so a word diff marks the words alone.
+SEPARATOR = " ، "
 
 
 def value_text(value, field: forms.Field | None = None) -> str:
@@ -43,7 +45,7 @@ def value_text(value, field: forms.Field | None = None) -> str:
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, (list, tuple, set, models.QuerySet)):
-        return "، ".join(sorted(value_text(item) for item in value if value_text(item)))
+        return SEPARATOR.join(sorted(value_text(item) for item in value if value_text(item)))
     if isinstance(value, bool):
         return "✓" if value else ""
     if field is not None and isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
@@ -109,7 +111,7 @@ def formset_text(formset) -> tuple[str, str]:
             if text:
                 rows.append((form.instance.position or 0, text))
     rows.sort(key=lambda row: row[0])
-    return str(formset.model._meta.verbose_name_plural), "، ".join(text for _position, text in rows)
+    return str(formset.model._meta.verbose_name_plural), SEPARATOR.join(text for _position, text in rows)
 
 
 def story_texts(form, formsets) -> dict[str, tuple[str, str]]:

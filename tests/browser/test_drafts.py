@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -172,6 +173,21 @@ class Desk:
         self.server_errors.check()
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "bench" / "results"
+
+
+def screenshot(desk, css, name):
+    """The screen a person sees, at a laptop's width and a phone's, for the desk's record."""
+    size = desk.driver.get_window_size()
+    try:
+        for width in (1366, 390):
+            desk.driver.set_window_size(width, 1000)
+            desk.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", desk.find(css))
+            desk.driver.save_screenshot(str(SCREENSHOTS / f"desk-{name}-{width}.png"))
+    finally:
+        desk.driver.set_window_size(size["width"], size["height"])
+
+
 def _values(draft) -> str:
     return "\n".join(value for _name, values in QueryDict(draft.data).lists() for value in values)
 
@@ -203,6 +219,7 @@ def test_text_typed_before_the_browser_died_comes_back_after_logging_in_again(
     offer = second.visible(".sahifa-draft-offer")
     assert "البرلمان يناقش خطة الحافلات الكهربائية" in offer.text
     assert TYPED_BYLINE in offer.text
+    screenshot(second, ".sahifa-draft-offer", "autosave-restore")
     # Offered, not imposed: the form still shows the stored story until the writer chooses.
     assert second.find("#id_headline_ar").get_attribute("value") == HEADLINE
 
@@ -339,6 +356,7 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     labels = rows["headline_ar"].text
     assert "احتفظ بنسختي" in labels and "خذ نسختهم" in labels
 
+    screenshot(khaled, ".sahifa-conflict", "conflict")
     khaled.click(khaled.find(".sahifa-conflict__save"))
     khaled.wait.until(
         lambda driver: khaled.finds(".messagelist .success") or khaled.finds(".errornote"),

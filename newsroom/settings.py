@@ -348,8 +348,8 @@ IMAGE_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMAGE_MAX_UPLOAD_MB", "25"))
 # for smaller files at the cost of slower encoding.
 IMAGE_RENDITION_FORMATS = tuple(env_list("DJANGO_IMAGE_RENDITION_FORMATS", "webp,jpeg"))
 
-# A cache every app process shares (the page cache, presence on the story form, unsaved-text
-# stashes rely on it): files on this machine by default; REDIS_URL for several machines.
+# A cache every app process shares (the page cache and presence on the story form rely on it):
+# files on this machine by default; REDIS_URL for several machines.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

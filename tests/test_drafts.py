@@ -201,3 +201,16 @@ def test_a_row_deleted_by_someone_else_never_blocks_a_save(journalist, story):
     stored = Article.objects.get(pk=story.pk)
     assert stored.dek_ar == "سطر جديد"
     assert list(stored.bylines.values_list("text", flat=True)) == ["سارة القاسم"]
+
+
+def test_no_copy_is_kept_of_a_story_its_writer_may_no_longer_change(journalist, story):
+    url = admin_url("article_change", story.pk)
+    client = logged_in(journalist)
+    page = client.get(url)
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.REVIEW)  # sent for review meanwhile
+
+    assert autosave(client, page, headline_ar="تعديل بعد الإرسال").status_code == 403
+    client.logout()
+    data = {**form_data(page), "headline_ar": "تعديل بعد الإرسال", "csrfmiddlewaretoken": "x"}
+    assert client.post(url, data).status_code == 302
+    assert not StoryDraft.objects.exists()

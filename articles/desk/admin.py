@@ -467,12 +467,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         user, article_id = owner
         if request.user.is_authenticated and request.user.pk != user.pk:
             raise PermissionDenied  # someone else has logged in on this browser since
-        if article_id is None:
-            allowed = user.has_perm("articles.add_article")
-        else:
-            article = Article.objects.filter(pk=article_id).first()
-            allowed = article is not None and permissions.can_change_article(user, article)
-        if not allowed:
+        if not drafts.may_keep(user=user, article_id=article_id):
             raise PermissionDenied
         draft = drafts.draft_keep(user=user, article_id=article_id, data=request.POST)
         response = JsonResponse(

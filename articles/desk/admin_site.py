@@ -54,7 +54,7 @@ def _keep_for_writer(request) -> bool:
         if article_id is None
         else (reverse("admin:articles_article_change", args=[article_id]))
     )
-    if request.path != expected:
+    if request.path != expected or not drafts.may_keep(user=user, article_id=article_id):
         return False
     drafts.draft_keep(user=user, article_id=article_id, data=request.POST)
     return True

@@ -16,6 +16,8 @@ from django.core import signing
 from django.db import transaction
 from django.http import QueryDict
 
+from ..stories import permissions
+from ..stories.models import Article
 from .models import StoryDraft
 
 TOKEN_FIELD = "draft_token"
@@ -40,6 +42,14 @@ def draft_owner(token: str | None) -> tuple[object, int | None] | None:
     if user is None:
         return None
     return user, claims.get("a")
+
+
+def may_keep(*, user, article_id: int | None) -> bool:
+    """Whether ``user`` may still write that story (or a new one): a copy is kept only then."""
+    if article_id is None:
+        return user.has_perm("articles.add_article")
+    article = Article.objects.filter(pk=article_id).first()
+    return article is not None and permissions.can_change_article(user, article)
 
 
 def kept_fields(data: QueryDict) -> QueryDict:

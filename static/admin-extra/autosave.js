@@ -19,9 +19,15 @@
     form.addEventListener("submit", function () { submitting = true; });
     // After a conflict, editing a field again means keeping one's own version of it.
     form.addEventListener("input", function (event) {
-      var name = event.target && event.target.name;
-      var mine = name && form.querySelector('input[type=radio][name="merge_' + name + '"][value=mine]');
-      if (mine) { mine.checked = true; }
+      var target = event.target;
+      var editor = target && target.closest && target.closest(".prose-editor");
+      var name = (editor && editor.querySelector("textarea") || target).name || "";
+      // A row's field («bylines-0-text») belongs to its list of rows («bylines»).
+      [name, name.split("-")[0]].some(function (key) {
+        var mine = key && form.querySelector('input[type=radio][name="merge_' + key + '"][value=mine]');
+        if (mine) { mine.checked = true; }
+        return Boolean(mine);
+      });
     });
     function send(leaving) {
       if (submitting || sending) { return; }

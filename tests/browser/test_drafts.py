@@ -376,3 +376,36 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     khaled.save()
     assert khaled.finds(".messagelist .success") and not khaled.finds(".errornote")
     assert Article.objects.get(pk=story.pk).dek_ar == MY_DEK + " اليوم"
+
+
+def test_a_new_story_typed_in_a_tab_that_closed_comes_back_on_the_add_form(
+    newsroom, live_server, new_browser, browser_settings, server_errors
+):
+    add = "/admin/articles/article/add/"
+    first = Desk(new_browser(), live_server, server_errors)
+    first.log_in("hala")
+    first.open(add)
+    first.type_into("#id_headline_ar", TYPED_HEADLINE)
+    first.type_paragraph(TYPED_PARAGRAPH)
+    first.type_into("#id_bylines-0-text", TYPED_BYLINE)
+    first.wait_for_autosave([TYPED_HEADLINE, TYPED_PARAGRAPH, TYPED_BYLINE])
+    first.driver.quit()
+    assert not Article.objects.filter(headline_ar=TYPED_HEADLINE).exists()
+
+    second = Desk(new_browser(), live_server, server_errors)
+    second.log_in("hala")
+    second.open(add)
+    assert TYPED_BYLINE in second.visible(".sahifa-draft-offer").text
+    assert second.find("#id_headline_ar").get_attribute("value") == ""
+    second.click(second.driver.find_element("link text", RESTORE))
+
+    assert second.visible("#id_headline_ar").get_attribute("value") == TYPED_HEADLINE
+    assert TYPED_PARAGRAPH in second.body_editor().text
+    assert second.find("#id_bylines-0-text").get_attribute("value") == TYPED_BYLINE
+
+    # Khaled, on his own browser, starts from an empty form.
+    third = Desk(new_browser(), live_server, server_errors)
+    third.log_in("khaled")
+    third.open(add)
+    assert third.visible("#id_headline_ar").get_attribute("value") == ""
+    assert not third.finds(".sahifa-draft-offer")

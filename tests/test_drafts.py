@@ -214,3 +214,22 @@ def test_no_copy_is_kept_of_a_story_its_writer_may_no_longer_change(journalist, 
     data = {**form_data(page), "headline_ar": "تعديل بعد الإرسال", "csrfmiddlewaretoken": "x"}
     assert client.post(url, data).status_code == 302
     assert not StoryDraft.objects.exists()
+
+
+def test_rows_deleted_elsewhere_are_dropped_and_the_rest_renumbered():
+    from articles.desk.merge import without_deleted_rows
+
+    data = QueryDict(mutable=True)
+    data.update({"headline_ar": "خبر", "bylines-TOTAL_FORMS": "4", "bylines-INITIAL_FORMS": "3"})
+    data.update({"bylines-MIN_NUM_FORMS": "0", "bylines-MAX_NUM_FORMS": "1000"})
+    for index, (pk, text) in enumerate([("7", "أ"), ("8", "ب"), ("9", "ج"), ("", "د")]):
+        data.update({f"bylines-{index}-id": pk, f"bylines-{index}-text": text, f"bylines-{index}-position": index})
+
+    kept, dropped = without_deleted_rows(data, prefix="bylines", pk_name="id", existing={"8", "9"})
+
+    assert dropped == 1
+    assert (kept["bylines-TOTAL_FORMS"], kept["bylines-INITIAL_FORMS"], kept["headline_ar"]) == ("3", "2", "خبر")
+    rows = [(kept[f"bylines-{i}-id"], kept[f"bylines-{i}-text"]) for i in range(3)]
+    assert rows == [("8", "ب"), ("9", "ج"), ("", "د")]
+    assert "bylines-3-text" not in kept
+    assert without_deleted_rows(data, prefix="bylines", pk_name="id", existing={"7", "8", "9"}) == (data, 0)

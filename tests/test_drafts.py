@@ -233,3 +233,17 @@ def test_rows_deleted_elsewhere_are_dropped_and_the_rest_renumbered():
     assert rows == [("8", "ب"), ("9", "ج"), ("", "د")]
     assert "bylines-3-text" not in kept
     assert without_deleted_rows(data, prefix="bylines", pk_name="id", existing={"7", "8", "9"}) == (data, 0)
+
+
+def test_an_autosave_landing_just_after_the_writer_s_own_save_is_not_offered(journalist, story):
+    url = admin_url("article_change", story.pk)
+    client = logged_in(journalist)
+    page = client.get(url)
+    data = {**form_data(page), "headline_ar": "عنوان محفوظ", "_save": "1"}
+    assert client.post(url, data).status_code == 302
+    # Sent a moment before the last words were typed and the save, it arrives after the save.
+    assert autosave(client, page, headline_ar="عنوان").status_code == 200
+    assert StoryDraft.objects.exists()
+
+    assert RESTORE not in client.get(url).content.decode()
+    assert not StoryDraft.objects.exists()

@@ -440,8 +440,11 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def draft_offer(self, draft, form, formsets, stored):
         """What the writer's unsaved copy changes, as words; None (and the copy dropped) if nothing."""
-        data = QueryDict(draft.data)
         instance = form.instance
+        if drafts.is_outrun_by_own_save(draft, instance if instance.pk else None):
+            drafts.draft_discard(user=draft.user, article_id=draft.article_id)
+            return None
+        data = QueryDict(draft.data)
         mine = story_texts(
             type(form)(data=data, instance=instance),
             [type(formset)(data=data, instance=instance, prefix=formset.prefix) for formset in formsets],

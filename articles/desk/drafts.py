@@ -10,6 +10,8 @@ who was writing it, never for whoever logs in next on that browser.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -77,6 +79,26 @@ def draft_for(*, user, article_id: int | None) -> StoryDraft | None:
     if not user.is_authenticated:
         return None
     return StoryDraft.objects.filter(user=user, article_id=article_id).first()
+
+
+# An autosave already on its way when the writer pressed «save» lands just after the save.
+LATE_AUTOSAVE = timedelta(seconds=10)
+
+
+def is_outrun_by_own_save(draft: StoryDraft, article) -> bool:
+    """A copy of the form the writer has since saved themselves (the story's version moved on
+    by their own save, moments before the copy arrived): nothing in it is unsaved."""
+    try:
+        started_from = int(QueryDict(draft.data).get("expected_version") or 0)
+    except ValueError:
+        return False
+    return (
+        article is not None
+        and article.updated_by_id == draft.user_id
+        and started_from < article.version
+        and article.updated_at is not None
+        and draft.saved_at <= article.updated_at + LATE_AUTOSAVE
+    )
 
 
 def draft_discard(*, user, article_id: int | None) -> None:

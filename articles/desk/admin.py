@@ -1,7 +1,5 @@
 """The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
 
-from contextvars import ContextVar
-
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -10,13 +8,11 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +29,11 @@ from ..models import (
 )
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
-from . import drafts, merge, presence
+from . import merge, presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
+from .drafts_admin import DraftsAdminMixin
 from .story_list import DeskFilter, with_date_ranges
-from .story_text import STORY_FIELDS, story_texts
+from .story_text import STORY_FIELDS
 
 
 class StoryRowsFormSet(BaseInlineFormSet):
@@ -164,14 +161,9 @@ class CorrectionInline(TranslationTabularInline):
 
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
-# The writer's unsaved copy being restored, while ArticleAdmin.changeform_view builds the form
-# and formsets it goes back into (get_form and get_formset_kwargs read it). A context variable,
-# so each thread or task serving a request sees only its own.
-_restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
-
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TranslatedAdmin):
+class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
@@ -285,9 +277,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            # Not behind admin_view: autosave must keep the text of a writer whose session has
-            # just ended. The signed token in the form names the writer (drafts.py).
-            path("autosave/", self.autosave_view, name="%s_%s_autosave" % info),
             path(
                 "<path:object_id>/heartbeat/",
                 self.admin_site.admin_view(self.heartbeat_view),
@@ -340,26 +329,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
         return field
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        restored = _restored_text.get()
-        if restored is None:
-            return form
-        # The writer's unsaved copy becomes the form's starting values, read by each widget as it
-        # reads a submitted form (split date and time, selects).
-        initial = {
-            name: field.widget.value_from_datadict(restored, {}, name)
-            for name, field in form.base_fields.items()
-            if not field.disabled and field.widget.value_omitted_from_data(restored, {}, name) is False
-        }
-
-        class RestoredForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
-                super().__init__(*args, **kwargs)
-
-        return RestoredForm
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         restore = history.current_restore()
@@ -369,119 +338,16 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
             if restore.kept is not None:
                 history.put_back(article_id=unquote(object_id), kept=restore.kept)
-        restored = None
-        if request.method == "GET" and request.GET.get("draft") == "restore":
-            draft = drafts.draft_for(user=request.user, article_id=_article_id(object_id))
-            if draft is not None:
-                restored = QueryDict(draft.data)
-                self.message_user(
-                    request,
-                    gettext("Your unsaved text is back in the form. Check it, then save."),
-                    messages.WARNING,
-                )
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
-        token = _restored_text.set(restored)  # get_form and get_formset_kwargs read it
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        finally:
-            _restored_text.reset(token)
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        restored = _restored_text.get()
-        if restored is not None and request.method == "GET":
-            # Rows from the unsaved copy, new and deleted ones included, as the browser had them.
-            kwargs.update(data=restored, files={})
-        return kwargs
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).
         context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
-        if (obj is None and self.has_add_permission(request)) or (
-            obj is not None and self.has_change_permission(request, obj)
-        ):
-            self.add_draft_context(request, context, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def add_draft_context(self, request, context, obj):
-        """Autosave's token, the state the writer starts from, the offer of an unsaved copy and,
-        after a save from an outdated copy, both versions side by side (_drafts.html)."""
-        form = context["adminform"].form
-        formsets = [
-            inline.formset for inline in context["inline_admin_formsets"] if inline.formset.model is not Correction
-        ]
-        article_id = obj.pk if obj is not None else None
-        context["draft_token"] = drafts.draft_token(user=request.user, article_id=article_id)
-        context["autosave_url"] = reverse("admin:articles_article_autosave")
-        restored = _restored_text.get()
-        if form.conflict is not None:
-            theirs = story_texts(
-                type(form)(instance=form.conflict),
-                [type(formset)(instance=form.conflict, prefix=formset.prefix) for formset in formsets],
-            )
-            mine = story_texts(form, formsets)
-            context["conflict_rows"] = merge.compare(
-                base=merge.decode_base(form.data.get(merge.BASE_FIELD)), theirs=theirs, mine=mine
-            )
-            context["base_state"] = merge.encode_base(theirs)  # the next save starts from theirs
-        elif form.is_bound:
-            context["base_state"] = form.data.get(merge.BASE_FIELD, "")
-        elif restored is not None:
-            context["base_state"] = restored.get(merge.BASE_FIELD, "")
-        else:
-            stored = story_texts(form, formsets)
-            context["base_state"] = merge.encode_base(stored)
-            draft = drafts.draft_for(user=request.user, article_id=article_id)
-            if draft is not None:
-                context["draft_offer"] = self.draft_offer(draft, form, formsets, stored)
-
-    def draft_offer(self, draft, form, formsets, stored):
-        """What the writer's unsaved copy changes, as words; None (and the copy dropped) if nothing."""
-        instance = form.instance
-        if drafts.is_outrun_by_own_save(draft, instance if instance.pk else None):
-            drafts.draft_discard(user=draft.user, article_id=draft.article_id)
-            return None
-        data = QueryDict(draft.data)
-        mine = story_texts(
-            type(form)(data=data, instance=instance),
-            [type(formset)(data=data, instance=instance, prefix=formset.prefix) for formset in formsets],
-        )
-        differences = []
-        for key, (label, text) in stored.items():
-            my_text = mine.get(key, (label, text))[1]
-            if my_text != text:
-                old, new = history.word_diff(text, my_text)
-                differences.append(history.Difference(label, old, new))
-        if not differences:
-            drafts.draft_discard(user=draft.user, article_id=draft.article_id)
-            return None
-        return {"saved_at": draft.saved_at, "differences": differences}
-
-    def autosave_view(self, request):
-        """The change form sends its fields here every few seconds: the writer's unsaved copy."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        owner = drafts.draft_owner(request.POST.get(drafts.TOKEN_FIELD))
-        if owner is None:
-            raise PermissionDenied
-        user, article_id = owner
-        if request.user.is_authenticated and request.user.pk != user.pk:
-            raise PermissionDenied  # someone else has logged in on this browser since
-        if not drafts.may_keep(user=user, article_id=article_id):
-            raise PermissionDenied
-        draft = drafts.draft_keep(user=user, article_id=article_id, data=request.POST)
-        response = JsonResponse(
-            {
-                "saved_at": date_format(timezone.localtime(draft.saved_at), "TIME_FORMAT"),
-                "message": gettext("Unsaved copy kept at %(time)s")
-                % {"time": date_format(timezone.localtime(draft.saved_at), "TIME_FORMAT")},
-            }
-        )
-        add_never_cache_headers(response)
-        return response
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
@@ -581,10 +447,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
-        if change and formset.prefix in merge.chosen_theirs(request.POST):
-            # A merged save where the writer took the other person's rows: those stay as stored.
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return None
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
         # Corrections are added through the service; the admin's history message reads what the
@@ -607,8 +469,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         services.article_save_related(
             article=form.instance, save=lambda: super(ArticleAdmin, self).save_related(request, form, formsets, change)
         )
-        # A saved story clears its writer's unsaved copy (a new story's, when it was new).
-        drafts.draft_discard(user=request.user, article_id=form.instance.pk if change else None)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj, by=request.user)
@@ -646,10 +506,3 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             ngettext("%(count)d story unpublished.", "%(count)d stories unpublished.", count) % {"count": count},
             messages.SUCCESS,
         )
-
-
-def _article_id(object_id) -> int | None:
-    try:
-        return int(unquote(object_id)) if object_id else None
-    except ValueError:
-        return None

@@ -247,3 +247,22 @@ def test_an_autosave_landing_just_after_the_writer_s_own_save_is_not_offered(jou
 
     assert RESTORE not in client.get(url).content.decode()
     assert not StoryDraft.objects.exists()
+
+
+def test_a_restored_copy_brings_back_section_tags_and_the_date_and_time_fields(editor, story):
+    other_section = make_section(name="رياضة")
+    url = admin_url("article_change", story.pk)
+    client = logged_in(editor)
+    page = client.get(url)
+    changes = {
+        "section": str(other_section.pk),
+        "tags": "الموازنة، البلدية",
+        "published_at_0": "2026-12-06",
+        "published_at_1": "09:00:00",
+    }
+    assert autosave(client, page, **changes).status_code == 200
+
+    offer = unescape(client.get(url).content.decode())
+    assert "<ins>رياضة</ins>" in offer
+    restored = form_data(client.get(f"{url}?draft=restore"))
+    assert {name: restored[name] for name in changes} == changes

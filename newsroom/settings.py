@@ -107,7 +107,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HANDLER = os.environ.get("DJANGO_AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
 
-# Unsaved text survives an expired session for this long (articles.admin_site).
+# A story form's autosave token (articles/desk/drafts.py) keeps a writer's unsaved text, even after
+# their session ended, for this long.
 ADMIN_STASH_SECONDS = 24 * 60 * 60
 # Presence on the story form: «someone is editing this story» lasts this long without a heartbeat.
 EDITING_PRESENCE_SECONDS = 45
@@ -364,8 +365,8 @@ IMAGE_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMAGE_MAX_UPLOAD_MB", "25"))
 # for smaller files at the cost of slower encoding.
 IMAGE_RENDITION_FORMATS = tuple(env_list("DJANGO_IMAGE_RENDITION_FORMATS", "webp,jpeg"))
 
-# A cache every app process shares (the page cache, presence on the story form, unsaved-text
-# stashes rely on it): files on this machine by default; REDIS_URL for several machines.
+# A cache every app process shares (the page cache and presence on the story form rely on it):
+# files on this machine by default; REDIS_URL for several machines.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -1,7 +1,5 @@
 """The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
 
-from contextvars import ContextVar
-
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -10,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,14 +34,32 @@ from ..models import (
 )
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
-from . import presence
+from . import merge, presence
 from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, photo_flags, thumbnail
-from .admin_site import STASH_COOKIE, take_stash
+from .drafts_admin import DraftsAdminMixin
 from .story_list import DeskFilter, with_date_ranges
+from .story_text import STORY_FIELDS
+
+
+class StoryRowsFormSet(BaseInlineFormSet):
+    """A story's rows: one someone else deleted since the form was opened is dropped, never an
+    error (a hidden id no longer in the database would otherwise fail the whole save silently)."""
+
+    def __init__(self, data=None, files=None, instance=None, save_as_new=False, prefix=None, queryset=None, **kwargs):
+        if data is not None and instance is not None and instance.pk is not None:
+            existing = self.model._default_manager.filter(**{self.fk.name: instance}).values_list("pk", flat=True)
+            data, _dropped = merge.without_deleted_rows(
+                data,
+                prefix=prefix or self.get_default_prefix(),
+                pk_name=self.model._meta.pk.name,
+                existing={str(pk) for pk in existing},
+            )
+        super().__init__(data, files, instance, save_as_new, prefix, queryset, **kwargs)
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = StoryRowsFormSet
     extra = 1
     autocomplete_fields = ("author",)
     fields = ("position", "author", "text")
@@ -51,13 +67,14 @@ class BylineInline(admin.TabularInline):
 
 class CitedSourceInline(admin.TabularInline):
     model = CitedSource
+    formset = StoryRowsFormSet
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
     fields = ("position", "source", "url")
 
 
-class PlacementFormSet(BaseInlineFormSet):
+class PlacementFormSet(StoryRowsFormSet):
     def clean(self):
         super().clean()
         # The parent form has already put its new status on self.instance.
@@ -91,6 +108,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored story when this save came from an outdated copy (merge.py): the save is held.
+        self.conflict = None
         if self.instance.pk and "expected_version" not in self.initial:
             self.initial["expected_version"] = self.instance.version
 
@@ -99,10 +118,17 @@ class ArticleAdminForm(forms.ModelForm):
         try:
             services.article_check_version(article=self.instance, expected_version=cleaned_data.get("expected_version"))
         except services.EditConflict as conflict:
-            # Keep the writer's text on the page; a second save replaces the other version knowingly.
+            # Nothing is written. The page shows both versions side by side (render_change_form);
+            # the next save is based on the stored version, with the writer's choices applied.
+            self.conflict = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
             self.data = self.data.copy()
-            self.data[self.add_prefix("expected_version")] = self.instance.version
-            raise forms.ValidationError(conflict.messages) from conflict
+            self.data[self.add_prefix("expected_version")] = self.conflict.version
+            raise forms.ValidationError(merge.conflict_message(self.conflict), code="edit_conflict") from conflict
+        if self.instance.pk:
+            # A merged save: where the writer chose «خذ نسختهم», the stored value stays. The
+            # instance still holds the stored values here (the form writes to it after clean()).
+            for name in merge.chosen_theirs(self.data) & set(STORY_FIELDS) & set(cleaned_data):
+                cleaned_data[name] = merge.stored_value(self.instance, name)
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -143,14 +169,9 @@ READ_BODIES = {"body_ar": "body_ar_as_read", "body_en": "body_en_as_read"}
 
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
-# The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
-# the form it goes back into (get_form reads it). A context variable, so each thread or task
-# serving a request sees only its own.
-_restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
-
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TranslatedAdmin):
+class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
@@ -377,21 +398,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
         return field
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        restored = _restored_text.get()
-        if restored is None:
-            return form
-        # Text kept from a session that expired mid-edit becomes the form's starting values.
-        initial = {name: restored.get(name) for name in restored if name in form.base_fields}
-
-        class RestoredForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
-                super().__init__(*args, **kwargs)
-
-        return RestoredForm
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         restore = history.current_restore()
@@ -401,25 +407,11 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
             if restore.kept is not None:
                 history.put_back(article_id=unquote(object_id), kept=restore.kept)
-        restored = take_stash(request) if request.method == "GET" else None
-        if restored is not None:
-            self.message_user(
-                request,
-                gettext("Your session had expired; the text you were saving is back in the form. Check it and save."),
-                messages.WARNING,
-            )
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
-        token = _restored_text.set(restored)  # get_form reads it while the form is built
-        try:
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-        finally:
-            _restored_text.reset(token)
-        if restored is not None:
-            response.delete_cookie(STASH_COOKIE, path=request.path)
-        return response
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).

@@ -13,7 +13,7 @@ from articles.desk import drafts
 from articles.models import Article, Byline, StoryDraft
 from articles.stories import services
 
-from .factories import make_section
+from .factories import make_agency, make_image, make_section
 from .test_admin import form_data
 from .test_permissions import admin_url, logged_in, newsroom_user
 
@@ -266,3 +266,22 @@ def test_a_restored_copy_brings_back_section_tags_and_the_date_and_time_fields(e
     assert "<ins>رياضة</ins>" in offer
     restored = form_data(client.get(f"{url}?draft=restore"))
     assert {name: restored[name] for name in changes} == changes
+
+
+def test_a_restored_copy_brings_back_new_photo_and_source_rows(journalist, story):
+    photo, agency = make_image(), make_agency()
+    url = admin_url("article_change", story.pk)
+    client = logged_in(journalist)
+    page = client.get(url)
+    rows = {
+        "placements-0-image": str(photo.pk),
+        "placements-0-caption_override_ar": "تعليق كتبته الصحفية",
+        "cited_sources-0-source": str(agency.pk),
+        "cited_sources-0-url": "https://example.com/budget",
+    }
+    assert autosave(client, page, **rows).status_code == 200
+
+    offer = unescape(client.get(url).content.decode())
+    assert "<ins>رويترز" in offer and "تعليق كتبته الصحفية" in offer
+    restored = form_data(client.get(f"{url}?draft=restore"))
+    assert {name: restored[name] for name in rows} == rows

@@ -108,6 +108,7 @@ class DraftsAdminMixin:
             context["conflict_rows"] = merge.compare(
                 base=merge.decode_base(form.data.get(merge.BASE_FIELD)), theirs=theirs, mine=mine
             )
+            context["conflict_message"] = merge.conflict_message(conflict)
             context["base_state"] = merge.encode_base(theirs)  # the next save starts from theirs
         elif form.is_bound:
             context["base_state"] = form.data.get(merge.BASE_FIELD, "")

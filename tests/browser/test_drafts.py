@@ -342,6 +342,7 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     assert (stored.headline_ar, stored.dek_ar) == (THEIR_HEADLINE, "")
     errors = " ".join(element.text for element in khaled.finds(".errorlist"))
     assert "هالة سليم" in errors and "لم يُحفظ شيء من نسختك" in errors
+    assert "هالة سليم" in khaled.find(".sahifa-conflict").text
     rows = {row.get_attribute("data-field"): row for row in khaled.finds(".sahifa-conflict__row")}
     assert THEIR_HEADLINE.split()[-1] in rows["headline_ar"].find_element("css selector", "td").text
     assert "غيّروه هم" in rows["headline_ar"].text

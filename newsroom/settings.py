@@ -107,7 +107,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HANDLER = os.environ.get("DJANGO_AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
 
-# Unsaved text survives an expired session for this long (articles.admin_site).
+# A story form's autosave token (articles/desk/drafts.py) keeps a writer's unsaved text, even after
+# their session ended, for this long.
 ADMIN_STASH_SECONDS = 24 * 60 * 60
 # Presence on the story form: «someone is editing this story» lasts this long without a heartbeat.
 EDITING_PRESENCE_SECONDS = 45
@@ -291,6 +292,23 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # cookies Secure and sends HSTS for a year, subdomains included.
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The address a login comes from (django-axes, through django-ipware). Behind the proxy every
+# request's REMOTE_ADDR is the proxy's, so one attacker's failures would lock everyone out:
+# there, the client is the address the proxy appended to X-Forwarded-For, counted from the
+# right past DJANGO_PROXY_HOPS - 1 further trusted proxies (a CDN before the balancer: 2).
+# Whatever a client writes into the header itself sits further left and is never read.
+# Without a proxy, the header is ignored and REMOTE_ADDR is the address.
+if env_bool("DJANGO_BEHIND_PROXY"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = max(int(os.environ.get("DJANGO_PROXY_HOPS", "1")) - 1, 0)
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"  # X-Forwarded-For lists the client first, each proxy appends
+# A chain longer than the trusted hops (a client's own forged entries) is read, not discarded:
+# discarding it would fall back to the proxy's address.
+IPWARE_STRICT = False
 HTTPS = env_bool("DJANGO_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers and monitoring probe the health checks over plain HTTP on the private network.
@@ -354,8 +372,8 @@ FILE_UPLOAD_HANDLERS = [
 # for smaller files at the cost of slower encoding.
 IMAGE_RENDITION_FORMATS = tuple(env_list("DJANGO_IMAGE_RENDITION_FORMATS", "webp,jpeg"))
 
-# A cache every app process shares (the page cache, presence on the story form, unsaved-text
-# stashes rely on it): files on this machine by default; REDIS_URL for several machines.
+# A cache every app process shares (the page cache and presence on the story form rely on it):
+# files on this machine by default; REDIS_URL for several machines.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -41,5 +41,7 @@ if (settings.DEBUG or settings.SERVE_MEDIA) and settings.MEDIA_STORAGE == "files
     media_prefix = urlsplit(settings.MEDIA_URL).path.strip("/")
     urlpatterns += [path(f"{media_prefix}/<path:path>", mediafiles.serve_media, name="media")]
 
-handler404 = "articles.site.views.page_not_found"
-handler500 = "articles.site.views.server_error"
+# Under /admin/ the admin's own pages, in Arabic; elsewhere the reader site's.
+handler403 = "articles.desk.errors.permission_denied"
+handler404 = "articles.desk.errors.page_not_found"
+handler500 = "articles.desk.errors.server_error"

@@ -37,7 +37,7 @@ class _FormFields(HTMLParser):
         name = attrs.get("name")
         if tag == "input" and name:
             kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file"} or (kind == "checkbox" and "checked" not in attrs):
+            if kind in {"submit", "button", "file"} or (kind in {"checkbox", "radio"} and "checked" not in attrs):
                 return
             self.fields.append([name, attrs.get("value", "on" if kind == "checkbox" else ""), attrs])
         elif tag == "textarea" and name:

@@ -5,6 +5,7 @@ the database gives a message instead of an error page."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -238,16 +239,26 @@ def test_history_lists_each_save_and_compare_shows_what_changed(editor_client, n
 
     assert response.status_code == 200
     differences = {str(d.label): (str(d.old), str(d.new)) for d in response.context["differences"]}
-    assert differences["العنوان [ar]"] == (
+    assert differences["العنوان [عربي]"] == (
         "<del>الأردن يطلق</del> خطة <del>لدعم</del> المزارعين",
         "<ins>الحكومة تعدّل</ins> خطة <ins>دعم</ins> المزارعين",
     )
     assert differences["القسم"] == ("<del>اقتصاد</del>", "<ins>محليات</ins>")
     assert differences["الوسوم"] == ("<del>الأردن، زراعة</del>", "<ins>اقتصاد، نقابات</ins>")
     assert differences["الكتّاب"] == ("<del>ليلى حداد، وكالات</del>", "<ins>مراسلنا في عمّان، سامر العلي</ins>")
-    assert differences["المصادر"] == ("<del>رويترز</del>", "<ins>بترا</ins>")
-    assert differences["صور القصة"] == ("<del>سوق الخضار المركزي</del>", "<ins>ميناء العقبة</ins>")
-    assert {"العنوان [en]", "العنوان الفرعي [ar]", "النص [ar]", "النص [en]"} <= set(differences)
+    assert differences["المصادر"] == ("<del>رويترز (https://www.reuters.com/jordan-farmers)</del>", "<ins>بترا</ins>")
+    # Each photo with where it sits and the captions written for this story.
+    old_photos, new_photos = (re.sub(r"</?(?:del|ins)>", "", side) for side in differences["صور القصة"])
+    assert old_photos == (
+        "سوق الخضار المركزي — بعد الفقرة 1 — التعليق [عربي]: المزارعون في السوق المركزي"
+        " — التعليق [إنجليزي]: Farmers at the central market"
+    )
+    assert new_photos == "ميناء العقبة — التعليق [عربي]: ميناء العقبة صباحاً"
+    assert "صباحاً</ins>" in differences["صور القصة"][1]
+    # The body as readers read it, not its markup.
+    assert "<p>" not in differences["النص [عربي]"][0] + differences["النص [عربي]"][1]
+    assert "&lt;p&gt;" not in differences["النص [عربي]"][0] + differences["النص [عربي]"][1]
+    assert {"العنوان [إنجليزي]", "العنوان الفرعي [عربي]", "النص [عربي]", "النص [إنجليزي]"} <= set(differences)
 
 
 def test_compare_without_two_versions_explains_and_goes_back_to_history(editor_client, newsroom, now):

@@ -328,6 +328,8 @@ ACTIONS = {
         prepare=lambda w, role: w.colleague_draft,
         run=lambda w, client, story: w.forged_change(client, story, headline_ar=MARK),
         done=lambda w, story, response: _story(story).headline_ar == MARK,
+        # Another journalist's draft is not theirs to open: the admin's «no such story».
+        refused={"journalist": 302},
     ),
     "change own story in review": Action(
         allowed=EDITOR_ONLY,
@@ -456,11 +458,12 @@ ACTIONS = {
         done=lambda w, story, response: _ok(response) and "/preview/" in response.content.decode(),
     ),
     "preview a draft on the site": Action(
-        allowed=WRITERS,
+        # A colleague's draft is for its authors and editors (test_privacy.py).
+        allowed=EDITOR_ONLY,
         prepare=lambda w, role: w.colleague_draft,
         run=lambda w, client, story: client.get(story.get_absolute_url()),
         done=lambda w, story, response: _ok(response),
-        refused={"staff": 404},
+        refused={"staff": 404, "journalist": 404},
     ),
     "section autocomplete": Action(
         allowed=WRITERS,

@@ -422,7 +422,7 @@ def test_the_change_form_shows_who_else_has_the_story_open(journalist, editor, n
     assert mine.post(heartbeat).json() == {"others": []}
 
 
-def test_text_sent_after_the_session_expired_comes_back_after_logging_in(journalist, now):
+def test_text_sent_after_the_session_expired_is_offered_back_to_its_writer_only(journalist, editor, now):
     story = services.article_create(headline="مسودة قبل انتهاء الجلسة", section=make_section(), by=journalist)
     url = admin_url("article_change", story.pk)
     login = reverse("admin:login")
@@ -442,18 +442,30 @@ def test_text_sent_after_the_session_expired_comes_back_after_logging_in(journal
     assert response["Location"].startswith(f"{login}?next=")
     assert database_state() == before
 
-    assert client.post(login, {"username": "journalist", "password": PASSWORD}).status_code == 302
-    restored = client.get(url)
+    # Someone else logs in on the same browser: nothing of the journalist's is offered.
+    assert client.post(login, {"username": "editor", "password": PASSWORD}).status_code == 302
+    page = client.get(url).content.decode()
+    assert typed_headline not in page
+    assert "استعادة النص غير المحفوظ" not in page
+    assert form_data(client.get(f"{url}?draft=restore"))["headline_ar"] == story.headline_ar
+    client.logout()
 
+    assert client.post(login, {"username": "journalist", "password": PASSWORD}).status_code == 302
+    offer = client.get(url)
+    page = unescape(offer.content.decode())
+    assert "استعادة النص غير المحفوظ" in page
+    assert "<ins>فقرة طويلة لا أريد أن أفقدها.</ins>" in page
+    assert form_data(offer)["headline_ar"] == story.headline_ar  # offered, not imposed
+
+    restored = client.get(f"{url}?draft=restore")
     fields = form_data(restored)
     assert (fields["headline_ar"], fields["body_ar"].lstrip("\n")) == (typed_headline, typed_body)
     messages = [(message.level_tag, str(message)) for message in restored.context["messages"]]
-    assert ("warning", "انتهت جلستك؛ أعدنا النص الذي كنت تحفظه إلى النموذج. راجعه ثم احفظه.") in messages
-    # Given back once: the next visit shows the stored story again.
-    assert form_data(client.get(url))["headline_ar"] == story.headline_ar
-    # And the writer saves it.
+    assert ("warning", "عاد نصك غير المحفوظ إلى النموذج. راجعه ثم احفظه.") in messages
+    # The writer saves it, and the unsaved copy is gone.
     assert client.post(url, {**fields, "_save": "1"}).status_code == 302
     assert Article.objects.get(pk=story.pk).headline_ar == typed_headline
+    assert "استعادة النص غير المحفوظ" not in client.get(url).content.decode()
 
 
 # --- Preview links ------------------------------------------------------------------------------
@@ -540,7 +552,15 @@ def _seed_desk(journalist, colleague, editor, now):
             story("نُشر صباحاً", status="published", published_at=now - timedelta(hours=23)),
         },
         "مسوداتي": {story("مسودتي 1", created_by=journalist), story("مسودتي 2", created_by=journalist)},
-        "حظر نشر ينتهي خلال 24 ساعة": {story("حظر قريب", embargo_until=now + timedelta(hours=6))},
+        # Scheduled for later, held by an embargo: a story every journalist may open.
+        "حظر نشر ينتهي خلال 24 ساعة": {
+            story(
+                "حظر قريب",
+                status="published",
+                published_at=now + timedelta(days=2),
+                embargo_until=now + timedelta(hours=6),
+            )
+        },
     }
     # Just outside each count.
     story("مجدول للغد", status="published", published_at=now + timedelta(days=1))

@@ -1,7 +1,5 @@
 """The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
 
-from contextvars import ContextVar
-
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -10,14 +8,19 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media as JsAssetMedia
 from modeltranslation.admin import TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -31,14 +34,32 @@ from ..models import (
 )
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
-from . import presence
-from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
-from .admin_site import STASH_COOKIE, take_stash
+from . import merge, presence
+from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, photo_flags, thumbnail
+from .drafts_admin import DraftsAdminMixin
 from .story_list import DeskFilter, with_date_ranges
+from .story_text import STORY_FIELDS
+
+
+class StoryRowsFormSet(BaseInlineFormSet):
+    """A story's rows: one someone else deleted since the form was opened is dropped, never an
+    error (a hidden id no longer in the database would otherwise fail the whole save silently)."""
+
+    def __init__(self, data=None, files=None, instance=None, save_as_new=False, prefix=None, queryset=None, **kwargs):
+        if data is not None and instance is not None and instance.pk is not None:
+            existing = self.model._default_manager.filter(**{self.fk.name: instance}).values_list("pk", flat=True)
+            data, _dropped = merge.without_deleted_rows(
+                data,
+                prefix=prefix or self.get_default_prefix(),
+                pk_name=self.model._meta.pk.name,
+                existing={str(pk) for pk in existing},
+            )
+        super().__init__(data, files, instance, save_as_new, prefix, queryset, **kwargs)
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = StoryRowsFormSet
     extra = 1
     autocomplete_fields = ("author",)
     fields = ("position", "author", "text")
@@ -46,13 +67,14 @@ class BylineInline(admin.TabularInline):
 
 class CitedSourceInline(admin.TabularInline):
     model = CitedSource
+    formset = StoryRowsFormSet
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
     fields = ("position", "source", "url")
 
 
-class PlacementFormSet(BaseInlineFormSet):
+class PlacementFormSet(StoryRowsFormSet):
     def clean(self):
         super().clean()
         # The parent form has already put its new status on self.instance.
@@ -86,6 +108,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored story when this save came from an outdated copy (merge.py): the save is held.
+        self.conflict = None
         if self.instance.pk and "expected_version" not in self.initial:
             self.initial["expected_version"] = self.instance.version
 
@@ -94,10 +118,17 @@ class ArticleAdminForm(forms.ModelForm):
         try:
             services.article_check_version(article=self.instance, expected_version=cleaned_data.get("expected_version"))
         except services.EditConflict as conflict:
-            # Keep the writer's text on the page; a second save replaces the other version knowingly.
+            # Nothing is written. The page shows both versions side by side (render_change_form);
+            # the next save is based on the stored version, with the writer's choices applied.
+            self.conflict = Article.objects.select_related("updated_by").get(pk=self.instance.pk)
             self.data = self.data.copy()
-            self.data[self.add_prefix("expected_version")] = self.instance.version
-            raise forms.ValidationError(conflict.messages) from conflict
+            self.data[self.add_prefix("expected_version")] = self.conflict.version
+            raise forms.ValidationError(merge.conflict_message(self.conflict), code="edit_conflict") from conflict
+        if self.instance.pk:
+            # A merged save: where the writer chose «خذ نسختهم», the stored value stays. The
+            # instance still holds the stored values here (the form writes to it after clean()).
+            for name in merge.chosen_theirs(self.data) & set(STORY_FIELDS) & set(cleaned_data):
+                cleaned_data[name] = merge.stored_value(self.instance, name)
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -133,21 +164,19 @@ class CorrectionInline(TranslationTabularInline):
         return False  # a published correction stays as readers saw it
 
 
-WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
+# The body's columns and what a read-only view shows in their place.
+READ_BODIES = {"body_ar": "body_ar_as_read", "body_en": "body_en_as_read"}
 
-# The text kept from a session that expired mid-edit, while ArticleAdmin.changeform_view builds
-# the form it goes back into (get_form reads it). A context variable, so each thread or task
-# serving a request sees only its own.
-_restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text", default=None)
+WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TranslatedAdmin):
+class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
     list_per_page = 50
-    list_display = ("thumb", "headline", "section", "status", "published_at", "byline_names", "tag_names")
+    list_display = ("thumb", "headline", "section", "status_shown", "published_at", "byline_names", "tag_names")
     list_display_links = ("thumb", "headline")
     list_filter = ("status", DeskFilter, "section", "published_at")
     list_select_related = ("section", "lead_image")
@@ -157,9 +186,9 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     prepopulated_fields = {"slug_ar": ("headline_ar",), "slug_en": ("headline_en",)}
     readonly_fields = (
         "lead_thumb",
-        "created_by",
+        "created_by_name",
         "created_at",
-        "updated_by",
+        "updated_by_name",
         "updated_at",
         "share_link",
         *WIRE_FIELDS,
@@ -174,7 +203,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         (_("Publication"), {"fields": ("status", "published_at", "embargo_until", "share_link")}),
         (
             _("Record"),
-            {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")},
+            {"classes": ("collapse",), "fields": ("created_by_name", "created_at", "updated_by_name", "updated_at")},
         ),
         # Stories imported by the wire desk (import_ninjs): where they came from.
         (_("Agency copy"), {"classes": ("collapse",), "fields": ("is_translation_needed", *WIRE_FIELDS)}),
@@ -191,6 +220,11 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             return False
         return obj is None or permissions.can_change_article(request.user, obj)
 
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or permissions.can_view_article(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         return permissions.is_editor(request.user) and super().has_delete_permission(request, obj)
 
@@ -201,7 +235,41 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         fields = super().get_readonly_fields(request, obj)
         if not permissions.is_editor(request.user):
             fields = (*fields, *permissions.EDITOR_ONLY_FIELDS)
+        if self.is_read_only(request, obj):
+            fields = (*fields, *READ_BODIES.values())
         return fields
+
+    def is_read_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.is_read_only(request, obj):
+            return fieldsets
+        # Someone who may only read the story reads its body as readers do, not as HTML source.
+        return [
+            (name, {**options, "fields": [READ_BODIES.get(field, field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def body_as_read(self, obj, language):
+        body = getattr(obj, f"body_{language}")
+        if not body:
+            return "—"
+        return format_html(
+            '<div class="sahifa-readonly-body" lang="{}" dir="{}">{}</div>',
+            language,
+            "rtl" if language == "ar" else "ltr",
+            mark_safe(body),  # noqa: S308 - sanitised on write (stories/sanitize.py), as reader pages show it
+        )
+
+    @admin.display(description=format_lazy("{} {}", _("body"), _("[Arabic]")))
+    def body_ar_as_read(self, obj):
+        return self.body_as_read(obj, "ar")
+
+    @admin.display(description=format_lazy("{} {}", _("body"), _("[English]")))
+    def body_en_as_read(self, obj):
+        return self.body_as_read(obj, "en")
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -251,7 +319,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             )
         )
-        return with_date_ranges(queryset)
+        # Another journalist's draft is not listed, opened, previewed or offered by autocomplete.
+        return with_date_ranges(permissions.visible_articles(queryset, user=request.user))
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -285,6 +354,27 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         warning = format_html('<br><strong class="sahifa-flag">{}</strong>', flags) if flags else ""
         return format_html("{}{}", thumbnail(obj.lead_image), warning)
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, obj):
+        # A story set to publish later is not yet public: «منشور» would tell the desk it is.
+        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
+            return format_html(
+                '<span class="sahifa-scheduled">{} <time datetime="{}">{}</time></span>',
+                gettext("Scheduled"),
+                obj.published_at.isoformat(),
+                date_format(timezone.localtime(obj.published_at), "SHORT_DATETIME_FORMAT"),
+            )
+        return obj.get_status_display()
+
+    # People by their names, as the desk knows them, not by their login.
+    @admin.display(description=_("created by"))
+    def created_by_name(self, obj):
+        return person_name(obj.created_by)
+
+    @admin.display(description=_("last changed by"))
+    def updated_by_name(self, obj):
+        return person_name(obj.updated_by)
+
     @admin.display(description=_("byline"))
     def byline_names(self, obj):
         return "، ".join(str(byline) for byline in obj.bylines.all())
@@ -308,21 +398,6 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
         return field
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        restored = _restored_text.get()
-        if restored is None:
-            return form
-        # Text kept from a session that expired mid-edit becomes the form's starting values.
-        initial = {name: restored.get(name) for name in restored if name in form.base_fields}
-
-        class RestoredForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
-                super().__init__(*args, **kwargs)
-
-        return RestoredForm
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         restore = history.current_restore()
@@ -332,29 +407,21 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             history.check_restored_rows(story=str(Article.objects.filter(pk=unquote(object_id)).first() or ""))
             if restore.kept is not None:
                 history.put_back(article_id=unquote(object_id), kept=restore.kept)
-        restored = take_stash(request) if request.method == "GET" else None
-        if restored is not None:
-            self.message_user(
-                request,
-                gettext("Your session had expired; the text you were saving is back in the form. Check it and save."),
-                messages.WARNING,
-            )
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
-        token = _restored_text.set(restored)  # get_form reads it while the form is built
-        try:
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-        finally:
-            _restored_text.reset(token)
-        if restored is not None:
-            response.delete_cookie(STASH_COOKIE, path=request.path)
-        return response
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).
         context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
+        # The editor's import map runs only with the request's CSP nonce. The middleware puts it
+        # on responses it renders; django-reversion renders its restore page inside the view,
+        # before any middleware sees it, so the nonce is put on here, for every form.
+        media, nonce = context.get("media"), getattr(request, "csp_nonce", None)
+        if isinstance(media, JsAssetMedia) and nonce is not None:
+            context["media"] = media.with_nonce(str(nonce))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -408,6 +475,9 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         return redirect("admin:articles_article_change", article.pk)
 
     def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and not permissions.can_read_history(request.user, article):
+            raise PermissionDenied
         versions = list(
             Version.objects.get_for_object_reference(Article, unquote(object_id))
             .select_related("revision", "revision__user")
@@ -422,7 +492,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def compare_view(self, request, object_id):
         article = self.get_object(request, object_id)
-        if article is None or not self.has_view_or_change_permission(request, article):
+        if article is None or not permissions.can_read_history(request.user, article):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(Article, article.pk).select_related("revision")
         try:

@@ -1,8 +1,11 @@
 """What the newsroom's admin pages share: inputs in their language's direction, tabs, thumbnails."""
 
+from django import forms
 from django.db import models
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from ..models import (
@@ -32,6 +35,41 @@ class DirectionalInputsMixin:
         return field
 
 
+class DayFirstDateTimeField(forms.SplitDateTimeField):
+    """A date and a time, the date read day first (newsroom/formats), with a message that says how to write it.
+
+    Django's «Enter a valid date.» leaves a journalist who typed «12/31/2026» guessing; the
+    formats themselves refuse month-first and two-digit-year dates.
+    """
+
+    default_error_messages = {
+        **forms.SplitDateTimeField.default_error_messages,
+        "invalid_date": _("Write the date day first, then the month and the year: 06/12/2026 (or 2026-12-06)."),
+    }
+
+
+def newsroom_time_note() -> str:
+    """«Newsroom time: Asia/Riyadh (UTC+03:00)», read when the form is built (the zone may be overridden)."""
+    offset = timezone.localtime().strftime("%z")
+    return gettext("Newsroom time: %(zone)s (UTC%(offset)s).") % {
+        "zone": timezone.get_current_timezone_name(),
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
+
+
+class NewsroomDatesMixin:
+    """Dates and times typed day first, refused with a clear message otherwise, in the newsroom's time zone."""
+
+    formfield_overrides = {models.DateTimeField: {"form_class": DayFirstDateTimeField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            # The admin's picker and its «now» are in this zone, whatever the browser's.
+            field.help_text = " ".join(str(part) for part in (field.help_text, newsroom_time_note()) if part)
+        return field
+
+
 class CatalogueAdminMixin:
     """Sections, authors, agencies and tags: a saved name refreshes every reader page showing it."""
 
@@ -46,9 +84,16 @@ class CatalogueAdminMixin:
         services.catalogue_delete_many(queryset=queryset)
 
 
-class TranslatedAdmin(DirectionalInputsMixin, TabbedTranslationAdmin):
+class TranslatedAdmin(NewsroomDatesMixin, DirectionalInputsMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ("admin-extra/admin.css",)}
+
+
+def person_name(user) -> str:
+    """A colleague as the desk knows them: full name, else the login; «—» for no one (the system)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 def thumbnail(image: Image | None):

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import update_wrapper
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import drafts
 from .dashboard import desk_items
-
-STASH_COOKIE = "sahifa_unsaved"
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -34,47 +29,32 @@ class NewsroomAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def wrapper(request, *args, **kwargs):
-            if (
-                request.method == "POST"
-                and settings.SESSION_COOKIE_NAME in request.COOKIES
-                and not self.has_permission(request)
-                and _is_form_post(request)
-            ):
-                # The session expired while someone was writing: keep what they sent, ask them
-                # to log in, and give it back on the same form afterwards.
-                token = secrets.token_urlsafe(16)
-                cache.set(
-                    f"admin-stash:{token}",
-                    {"path": request.path, "data": request.POST.urlencode()},
-                    settings.ADMIN_STASH_SECONDS,
-                )
-                response = redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=self.name))
-                response.set_cookie(
-                    STASH_COOKIE,
-                    token,
-                    max_age=settings.ADMIN_STASH_SECONDS,
-                    path=request.path,
-                    httponly=True,
-                    samesite="Lax",
-                    secure=request.is_secure(),
-                )
-                return response
+            if request.method == "POST" and not self.has_permission(request):
+                kept = _keep_for_writer(request)
+                if kept:
+                    # The session ended while someone was writing (expired in the browser or on
+                    # the server): their text is kept as their own unsaved copy, offered to
+                    # them alone once they have logged in again.
+                    return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=self.name))
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, inner)
 
 
-def _is_form_post(request) -> bool:
-    return request.path.endswith(("/change/", "/add/")) and "csrfmiddlewaretoken" in request.POST
-
-
-def take_stash(request) -> QueryDict | None:
-    """The text a user sent when their session had expired, once, on the same form."""
-    token = request.COOKIES.get(STASH_COOKIE)
-    if not token:
-        return None
-    stash = cache.get(f"admin-stash:{token}")
-    if not stash or stash["path"] != request.path:
-        return None
-    cache.delete(f"admin-stash:{token}")
-    return QueryDict(stash["data"])
+def _keep_for_writer(request) -> bool:
+    """Keep a story form sent after the session ended as its writer's unsaved copy."""
+    if "csrfmiddlewaretoken" not in request.POST:
+        return False
+    owner = drafts.draft_owner(request.POST.get(drafts.TOKEN_FIELD))
+    if owner is None:
+        return False
+    user, article_id = owner
+    expected = (
+        reverse("admin:articles_article_add")
+        if article_id is None
+        else (reverse("admin:articles_article_change", args=[article_id]))
+    )
+    if request.path != expected or not drafts.may_keep(user=user, article_id=article_id):
+        return False
+    drafts.draft_keep(user=user, article_id=article_id, data=request.POST)
+    return True

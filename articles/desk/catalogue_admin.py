@@ -15,7 +15,7 @@ from ..models import (
 )
 from ..photos import services as photo_services
 from ..search.arabic import normalize
-from .admin_base import URL_FIELD_OVERRIDES, CatalogueAdminMixin, TranslatedAdmin
+from .admin_base import URL_FIELD_OVERRIDES, CatalogueAdminMixin, TranslatedAdmin, person_name
 
 
 @admin.register(Section)
@@ -28,11 +28,15 @@ class SectionAdmin(CatalogueAdminMixin, TranslatedAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(CatalogueAdminMixin, TranslatedAdmin):
-    list_display = ("name", "slug", "user")
+    list_display = ("name", "slug", "account")
     list_select_related = ("user",)
     search_fields = ("name_ar", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_ar",)}
     autocomplete_fields = ("user",)
+
+    @admin.display(description=_("user account"), ordering="user__last_name")
+    def account(self, obj):
+        return person_name(obj.user) if obj.user_id else "—"
 
 
 @admin.register(Agency)

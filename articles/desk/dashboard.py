@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, Image
 from ..photos.models import MISSING_ALT_TEXT
+from ..stories import permissions
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def desk_items(*, user) -> list[DeskItem]:
     soon = now + timedelta(hours=24)
     published = Q(status=Article.Status.PUBLISHED)
     last_day = Q(published_at__lte=now, published_at__gt=now - timedelta(hours=24))
-    stories = Article.objects.aggregate(
+    # Counts of what the user may open: another journalist's draft is not theirs to count.
+    stories = permissions.visible_articles(Article.objects.all(), user=user).aggregate(
         review=Count("pk", filter=Q(status=Article.Status.REVIEW)),
         scheduled_today=Count("pk", filter=published & Q(published_at__gt=now, published_at__lt=day_end)),
         published_24h=Count("pk", filter=published & last_day),

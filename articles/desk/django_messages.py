@@ -105,3 +105,46 @@ DURATIONS = (
     ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
     ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 )
+
+# The story form's field names as Django keeps them in a history note: untranslated and
+# capitalised («Status»), then passed through gettext when the note is written.
+HISTORY_FIELDS = (
+    gettext_lazy("Headline [ar]"),
+    gettext_lazy("Headline [en]"),
+    gettext_lazy("Dek [ar]"),
+    gettext_lazy("Dek [en]"),
+    gettext_lazy("Slug [ar]"),
+    gettext_lazy("Slug [en]"),
+    gettext_lazy("Body [ar]"),
+    gettext_lazy("Body [en]"),
+    gettext_lazy("Status"),
+    gettext_lazy("Published at"),
+    gettext_lazy("Embargoed until"),
+    gettext_lazy("Lead image"),
+    gettext_lazy("Position"),
+    gettext_lazy("After paragraph"),
+    gettext_lazy("Caption for this story [ar]"),
+    gettext_lazy("Caption for this story [en]"),
+    gettext_lazy("Link to the original report"),
+    gettext_lazy("Name as written"),
+    gettext_lazy("Needs translation"),
+    gettext_lazy("Correction [ar]"),
+    gettext_lazy("Correction [en]"),
+)
+
+# django-reversion's messages on our history, restore and recover pages.
+REVERSION = (
+    gettext_lazy("Revert %(verbose_name)s"),
+    gettext_lazy("Revert %(name)s"),
+    gettext_lazy("Recover %(name)s"),
+    gettext_lazy("Recover deleted %(name)s"),
+    gettext_lazy("Press the save button below to revert to this version of the object."),
+    gettext_lazy("Press the save button below to recover this version of the object."),
+    gettext_lazy("Reverted to previous version, saved on %(datetime)s"),
+    gettext_lazy('The %(model)s "%(name)s" was reverted successfully. You may edit it again below.'),
+    gettext_lazy("Initial version."),
+    gettext_lazy("There are no deleted objects to recover."),
+    gettext_lazy("Choose a date from the list below to revert to a previous version of this object."),
+    gettext_lazy("Choose a date from the list below to recover a deleted version of an object."),
+    gettext_lazy("This object doesn't have a change history. It probably wasn't added via this admin site."),
+)

@@ -1,6 +1,7 @@
 """The app's models, defined in its sub-packages and gathered here under the one label ``articles``
 (migrations, content types and saved revisions refer to them by it)."""
 
+from ..desk.models import StoryDraft
 from ..photos.models import (
     RENDITION_EXTENSIONS,
     RENDITION_RATIOS,
@@ -38,6 +39,7 @@ __all__ = [
     "Image",
     "Placement",
     "SearchDocument",
+    "StoryDraft",
     "Section",
     "Tag",
     "TaggedArticle",

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from ..models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from ..search import fulltext as search
-from ..stories import preview
+from ..stories import permissions, preview
 from ..wire import export as ninjs_export
 from . import pagecache, storypage, translated
 from .pagecache import CachedPageMixin
@@ -157,7 +157,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     def get_queryset(self):
         if self.previews_drafts():
             # Newsroom staff preview drafts and scheduled stories; such pages are never cached.
-            return Article.objects.in_language(get_language())
+            # Another journalist's draft is theirs and the editors' (permissions.visible_articles).
+            return permissions.visible_articles(Article.objects.in_language(get_language()), user=self.request.user)
         return public_articles()
 
     def kept_parts(self) -> storypage.KeptParts | None:

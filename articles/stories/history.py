@@ -4,14 +4,19 @@ restoring one: checking that it still fits the database and keeping what it must
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from reversion.errors import RevertError
@@ -30,6 +35,7 @@ from ..models import (
     Tag,
     TaggedArticle,
 )
+from .sanitize import html_text
 
 COMPARED_FIELDS = (
     "headline_ar",
@@ -72,10 +78,32 @@ def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
     return mark_safe(" ".join(left)), mark_safe(" ".join(right))  # noqa: S308 - every word escaped above
 
 
+# How a compared field names its language: «النص [عربي]», as history notes do.
+LANGUAGE_MARKS = {"ar": _("[Arabic]"), "en": _("[English]")}
+# Closing tags of the body's blocks: a paragraph's last word and the next one's first are two words.
+_BLOCK_ENDS = re.compile(r"</(?:p|h[1-6]|li|blockquote|ul|ol)\s*>|<br\s*/?>", re.IGNORECASE)
+RICH_TEXT_FIELDS = frozenset({"body_ar", "body_en"})
+DATE_FIELDS = frozenset({"published_at", "embargo_until"})
+
+
+def rendered_text(markup: str) -> str:
+    """The words a reader sees in a sanitised body, one space between blocks."""
+    return " ".join(html_text(_BLOCK_ENDS.sub(" ", markup or "")).split())
+
+
+def field_label(field: str) -> str:
+    model_field = Article._meta.get_field(field)
+    language = getattr(model_field, "language", None)  # modeltranslation's per-language column
+    if language is None:
+        return str(capfirst(model_field.verbose_name))
+    base = model_field.translated_field.verbose_name
+    return f"{capfirst(base)} {LANGUAGE_MARKS.get(language, language)}"
+
+
 def _relations(version: Version) -> dict[str, str]:
     """Tags, bylines, sources and photos as they were in the version's revision, as readable text."""
     rows: dict[type, list[dict]] = {}
-    for related in version.revision.version_set.all():
+    for related in version.revision.version_set.select_related("content_type"):
         model = related.content_type.model_class()
         if model in (TaggedArticle, Byline, CitedSource, Placement):
             rows.setdefault(model, []).append(related.field_dict)
@@ -90,20 +118,42 @@ def _relations(version: Version) -> dict[str, str]:
 
     images = {row["image_id"] for row in rows.get(Placement, [])}
     image_names = {image.pk: str(image) for image in Image.objects.filter(pk__in=images)}
+
+    def source(row) -> str:
+        name = names[Agency].get(row["source_id"], "?")
+        return f"{name} ({row['url']})" if row.get("url") else name
+
+    def placement(row) -> str:
+        # Where the photo sits and the caption written for this story are part of the story.
+        parts = [image_names.get(row["image_id"], "?")]
+        if row.get("after_paragraph") is not None:
+            parts.append(gettext("after paragraph %(number)s") % {"number": row["after_paragraph"]})
+        for language, mark in LANGUAGE_MARKS.items():
+            if row.get(f"caption_override_{language}"):
+                parts.append(f"{gettext('caption')} {mark}: {row[f'caption_override_{language}']}")
+        return " — ".join(parts)
+
     return {
         str(_("tags")): "، ".join(sorted(names[Tag].get(row["tag_id"], "?") for row in rows.get(TaggedArticle, []))),
         str(_("bylines")): "، ".join(
             names[Author].get(row["author_id"], "?") if row.get("author_id") else row.get("text", "")
             for row in ordered(Byline)
         ),
-        str(_("cited sources")): "، ".join(names[Agency].get(row["source_id"], "?") for row in ordered(CitedSource)),
-        str(_("photos in the story")): "، ".join(image_names.get(row["image_id"], "?") for row in ordered(Placement)),
+        str(_("cited sources")): "، ".join(source(row) for row in ordered(CitedSource)),
+        str(_("photos in the story")): " ؛ ".join(placement(row) for row in ordered(Placement)),
     }
 
 
 def _display(field: str, value) -> str:
     if value is None:
         return ""
+    if field in RICH_TEXT_FIELDS:
+        return rendered_text(value)
+    if field in DATE_FIELDS:
+        # To the minute, in the newsroom's time: a form's save drops the seconds' fraction a
+        # publish stamped, which is no change anyone made.
+        moment = parse_datetime(value) if isinstance(value, str) else value
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else str(value)
     if field == "section":
         return str(Section.objects.filter(pk=value).first() or value)
     if field == "lead_image":
@@ -120,10 +170,8 @@ def compare_versions(old: Version, new: Version) -> list[Difference]:
         key = f"{field}_id" if field in ("section", "lead_image") else field
         before, after = _display(field, old_fields.get(key)), _display(field, new_fields.get(key))
         if before != after:
-            # modeltranslation's fields are already labelled with their language («العنوان [ar]»).
-            label = str(Article._meta.get_field(field).verbose_name)
             old_html, new_html = word_diff(before, after)
-            differences.append(Difference(label, old_html, new_html))
+            differences.append(Difference(field_label(field), old_html, new_html))
     old_rel, new_rel = _relations(old), _relations(new)
     for label, before in old_rel.items():
         after = new_rel[label]

@@ -8,13 +8,16 @@ schedule, embargo, unpublish, edit anyone's story, delete, correct, manage credi
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import Article
+from ..models import Article, Byline
 
 EDITOR_PERMISSION = "articles.publish_article"
 JOURNALIST_STATUSES = frozenset({Article.Status.DRAFT, Article.Status.REVIEW})
+# Stories every journalist may read; a draft (or a story taken down) is for its authors and editors.
+SHARED_STATUSES = frozenset({Article.Status.REVIEW, Article.Status.PUBLISHED})
 # Fields only editors may set; a journalist's form never shows them and the service refuses them.
 EDITOR_ONLY_FIELDS = ("published_at", "embargo_until")
 
@@ -31,8 +34,32 @@ def can_change_article(user, article: Article) -> bool:
     return article.created_by_id == user.pk and article.status == Article.Status.DRAFT
 
 
+def is_author(user, article: Article) -> bool:
+    """``user`` wrote the story or is on its byline."""
+    if user is None or not user.is_authenticated or article.pk is None:
+        return False
+    return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
+
+
 def can_view_article(user, article: Article) -> bool:
-    return user is not None and user.is_active and user.is_staff and user.has_perm("articles.view_article")
+    if user is None or not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
+        return False
+    return is_editor(user) or article.status in SHARED_STATUSES or is_author(user, article)
+
+
+def can_read_history(user, article: Article) -> bool:
+    """Earlier versions (drafts included) and their differences: the story's authors and editors."""
+    return is_editor(user) or (can_view_article(user, article) and is_author(user, article))
+
+
+def visible_articles(queryset, *, user):
+    """The stories ``user`` may open in the newsroom, as ``can_view_article`` decides for one."""
+    if is_editor(user):
+        return queryset
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    on_byline = Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=user))
+    return queryset.filter(Q(status__in=SHARED_STATUSES) | Q(created_by=user) | on_byline)
 
 
 def check_article_write(*, user, article: Article, previous: Article | None) -> None:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_search_reindex'),
+        ("articles", "0020_photo_read"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

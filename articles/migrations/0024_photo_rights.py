@@ -35,7 +35,7 @@ def empty_blank_alt_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_photo_read"),
+        ("articles", "0021_desk_drafts"),
     ]
 
     operations = [migrations.RunPython(empty_blank_alt_texts, migrations.RunPython.noop)]

@@ -25,7 +25,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_search_reindex'),
+        ("articles", "0024_photo_rights"),
     ]
 
     operations = [

@@ -1,6 +1,8 @@
 """The app's models, defined in its sub-packages and gathered here under the one label ``articles``
 (migrations, content types and saved revisions refer to them by it)."""
 
+from ..front.models import BreakingNews, FrontSlot
+from ..live.models import LiveCoverage, LiveUpdate
 from ..photos.models import (
     RENDITION_EXTENSIONS,
     RENDITION_RATIOS,
@@ -29,11 +31,15 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "BreakingNews",
     "Byline",
     "CitedSource",
     "Correction",
     "CreditSuggestion",
+    "FrontSlot",
     "Image",
+    "LiveCoverage",
+    "LiveUpdate",
     "Placement",
     "SearchDocument",
     "Section",

@@ -13,14 +13,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, gettext, ngettext
 from jinja2 import Environment
 
+from ..front import breaking
 from ..models import Tag
-from . import dates, seo, translated
+from . import dates, live, seo, translated
 
 MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
@@ -48,6 +49,20 @@ def search_url_in_language(language: str, query: str = "") -> str:
 def reader_date(moment) -> str:
     """The day in the page's language and the house style (digits and month names are settings)."""
     return dates.gregorian(moment, get_language()) if moment else ""
+
+
+def reader_time(moment) -> str:
+    """The hour in the site's time zone, in the page's language («2:05 م»)."""
+    if not moment:
+        return ""
+    return dates.digits(formats.time_format(timezone.localtime(moment)))
+
+
+def last_update(article) -> object:
+    """When a published story was last corrected (its corrections are its recorded updates), else None."""
+    if not article.published_at:
+        return None
+    return max((correction.created_at for correction in article.corrections.all()), default=None)
 
 
 def hijri_date(moment) -> str:
@@ -130,7 +145,11 @@ def environment(**options) -> Environment:
             "caption": translated.caption,
             "shown_tags": translated.shown_tags,
             "shown_corrections": translated.shown_corrections,
+            "breaking_line": breaking.current_line,
+            "live_of": live.live_of,
+            "last_update": last_update,
+            "live_url": live.live_url,
         }
     )
-    env.filters.update({"reader_date": reader_date, "isodate": isodate})
+    env.filters.update({"reader_date": reader_date, "reader_time": reader_time, "isodate": isodate})
     return env

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from ..front import fronts
 from ..models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
 from ..search import fulltext as search
 from ..stories import preview
@@ -45,16 +46,26 @@ class HomeView(CachedPageMixin, PublicArticlesMixin, ListView):
     def get_queryset(self):
         return self.get_base_queryset().order_by("-published_at", "-pk")
 
+    front_section = None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        articles = list(context["articles"])
-        # The lead story tops the first page only.
-        if page.number == 1 and articles:
-            context["lead"], context["latest"] = articles[0], articles[1:]
-        else:
-            context["lead"], context["latest"] = None, articles
+        context.update(front_context(self, context, section=self.front_section))
         return context
+
+
+def front_context(view, context, *, section) -> dict:
+    """The first page leads with the editors' front (articles/front/fronts.py); later pages list."""
+    page = context["page_obj"]
+    articles = list(context["articles"])
+    if page.number != 1 or not articles:
+        return {"lead": None, "top": [], "latest": articles}
+    base = view.get_base_queryset()
+    if section is not None:
+        base = base.filter(section=section)
+    places = fronts.front_places(public=base, section=section, language=get_language(), newest=articles)
+    shown = {article.pk for article in places}
+    return {"lead": places[0], "top": places[1:], "latest": [a for a in articles if a.pk not in shown]}
 
 
 class FilteredListView(CachedPageMixin, PublicArticlesMixin, ListView):
@@ -102,6 +113,11 @@ class SectionDetailView(FilteredListView):
     subject_label = gettext_lazy("Section")
     subject_model = Section
     subject_filter = "section"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(front_context(self, context, section=self.subject))
+        return context
 
 
 class TagDetailView(FilteredListView):

@@ -20,8 +20,8 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from .models import Agency, Author, Section, Tag
 from .front import demo as front_demo
+from .models import Agency, Author, Section, Tag
 from .photos import services as photo_services
 from .stories import services
 

@@ -10,6 +10,7 @@ the page is complete: it is the same HTML.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -112,6 +113,8 @@ class LiveDetailView(CachedPageMixin, TemplateView):
                     else ""
                 ),
                 "feed_url": slug_url("articles:live-feed", article.slug),
+                # How often the page's script asks for new updates (milliseconds).
+                "poll_interval": int(getattr(settings, "LIVE_POLL_SECONDS", 15) * 1000),
                 "json_ld": seo.json_ld_script(live_blog_posting(coverage, page, self.request)),
             }
         )

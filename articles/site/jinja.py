@@ -72,7 +72,8 @@ def hijri_date(moment) -> str:
 
 def isodate(moment) -> str:
     """A ``<time datetime>`` value: ISO 8601 in the site's time zone."""
-    return timezone.localtime(moment).isoformat() if moment else ""
+    # Whole seconds: HTML allows at most three digits of a second's fraction.
+    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else ""
 
 
 def modern_formats() -> list[str]:

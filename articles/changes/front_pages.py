@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 
-from ..front import breaking
+from ..front import breaking, footer
 from ..site import pagecache
 from ..stories.addresses import slug_url
 from . import cdn
@@ -42,9 +42,14 @@ def _breaking_changed(languages) -> None:
 
 
 @receiver(fronts_changed, dispatch_uid="front_pages.fronts")
-def on_fronts_changed(sender, fronts, breaking, **kwargs):
+def on_fronts_changed(sender, fronts, breaking, pages=frozenset(), **kwargs):
     if breaking:
         _breaking_changed(breaking)
+    if pages:
+        # Every page's footer lists the site pages, as its menu lists the sections (``nav``).
+        transaction.on_commit(footer.forget)
+        if _enabled():
+            pagecache.bump_on_commit({pagecache.NAV, *(f"page:{slug}" for slug in pages)})
     if _enabled():
         pagecache.bump_on_commit(front_keys(fronts))
         transaction.on_commit(pagecache.refresh_schedule)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..front import services
-from ..front.models import PLACES, BreakingNews, FrontSlot
+from ..front.models import PLACES, BreakingNews, FrontSlot, SitePage
 from ..stories import permissions
+from .admin_base import TranslatedAdmin
 
 
 def place_choices():
@@ -213,3 +214,37 @@ class BreakingNewsAdmin(EditorsOnlyMixin, admin.ModelAdmin):
         for line in queryset:
             services.breaking_remove(line=line, by=request.user)
         self.message_user(request, gettext("The breaking line was removed."), messages.SUCCESS)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(TranslatedAdmin):
+    """About, contact and the like: editors write them; the footer links them."""
+
+    list_display = ("title", "slug", "position", "is_in_footer")
+    prepopulated_fields = {"slug": ("title_ar",)}
+    search_fields = ("title_ar", "title_en")
+
+    def has_module_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_editor(request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.site_page_save(page=obj)
+
+    def delete_model(self, request, obj):
+        services.site_page_delete(page=obj)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            services.site_page_delete(page=page)

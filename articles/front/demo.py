@@ -48,7 +48,7 @@ def load(*, now, editor, section, agency, draw_photo) -> Article:
         body=LIVE_BODY,
         section=section,
         lead_image=lead_photo,
-        tags=["زلزال", "الدفاع المدني"],
+        tags=["المدن", "الشرق الأوسط"],
         sources=[services.SourceInput(source=agency)],
         bylines=[services.BylineInput(text="فريق التحرير")],
         publish=True,

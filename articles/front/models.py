@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..stories.addresses import slug_url
 from ..stories.catalogue import Section
 from ..stories.models import Article
+from ..stories.sanitize import SanitizedHTMLField
 from ..stories.text import CleanCharField
 
 # The lead (place 0) and the top places under it.
@@ -136,3 +138,27 @@ class BreakingNews(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SitePage(models.Model):
+    """A page editors write about the site itself (about us, contact), linked from the footer."""
+
+    title = CleanCharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
+    body = SanitizedHTMLField(_("text"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position in the footer"), default=0, help_text=_("Pages are listed in the footer in this order.")
+    )
+    is_in_footer = models.BooleanField(_("linked from the footer"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+        ordering = ("position", "pk")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return slug_url("articles:site-page", self.slug)

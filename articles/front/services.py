@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ..changes.front_events import FrontChange
 from ..models import Article
 from .fronts import current_slots
-from .models import PLACES, BreakingNews, FrontSlot
+from .models import PLACES, BreakingNews, FrontSlot, SitePage
 
 
 def _front(section, language: str) -> tuple[str | None, str]:
@@ -158,3 +158,19 @@ def breaking_set(
 def breaking_remove(*, line: BreakingNews, by=None) -> None:
     with FrontChange(breaking=[line.language]):
         BreakingNews.objects.filter(pk=line.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+
+
+@transaction.atomic
+def site_page_save(*, page: SitePage) -> SitePage:
+    """Save an about or contact page; its own page and every footer are refreshed."""
+    before = SitePage.objects.filter(pk=page.pk).values_list("slug", flat=True).first() if page.pk else None
+    with FrontChange(pages={slug for slug in (before, page.slug) if slug}):
+        page.full_clean()
+        page.save()
+    return page
+
+
+@transaction.atomic
+def site_page_delete(*, page: SitePage) -> None:
+    with FrontChange(pages=[page.slug]):
+        page.delete()

@@ -1,7 +1,7 @@
 """The app's models, defined in its sub-packages and gathered here under the one label ``articles``
 (migrations, content types and saved revisions refer to them by it)."""
 
-from ..front.models import BreakingNews, FrontSlot
+from ..front.models import BreakingNews, FrontSlot, SitePage
 from ..live.models import LiveCoverage, LiveUpdate
 from ..photos.models import (
     RENDITION_EXTENSIONS,
@@ -43,6 +43,7 @@ __all__ = [
     "Placement",
     "SearchDocument",
     "Section",
+    "SitePage",
     "Tag",
     "TaggedArticle",
     "image_upload_to",

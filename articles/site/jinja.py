@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, gettext, ngettext
 from jinja2 import Environment
 
-from ..front import breaking
+from ..front import breaking, footer
 from ..models import Tag
 from . import dates, live, seo, translated
 
@@ -49,6 +49,15 @@ def search_url_in_language(language: str, query: str = "") -> str:
 def reader_date(moment) -> str:
     """The day in the page's language and the house style (digits and month names are settings)."""
     return dates.gregorian(moment, get_language()) if moment else ""
+
+
+def site_name() -> str:
+    """The site's name from settings (SITE_NAME), in the page's language."""
+    return str(settings.SITE_NAME)
+
+
+def site_logo() -> str:
+    return static(settings.SITE_LOGO)
 
 
 def reader_time(moment) -> str:
@@ -148,6 +157,9 @@ def environment(**options) -> Environment:
             "shown_corrections": translated.shown_corrections,
             "breaking_line": breaking.current_line,
             "live_of": live.live_of,
+            "footer_pages": footer.footer_pages,
+            "site_name": site_name,
+            "site_logo": site_logo,
             "last_update": last_update,
             "live_url": live.live_url,
         }

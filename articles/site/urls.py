@@ -17,6 +17,7 @@ urlpatterns = [
     path("live/<uslug:slug>/update/<int:pk>/", live.live_update_link, name="live-update"),
     path("live/<uslug:slug>/feed/", feeds.LiveUpdatesFeed(), name="live-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("page/<uslug:slug>/", views.SitePageView.as_view(), name="site-page"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
     path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),

@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from ..front import fronts
-from ..models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
+from ..models import Agency, Article, Author, CitedSource, Section, SitePage, Tag, TaggedArticle
 from ..search import fulltext as search
 from ..stories import preview
 from ..wire import export as ninjs_export
@@ -152,6 +152,27 @@ class AuthorDetailView(FilteredListView):
     subject_label = gettext_lazy("Author")
     subject_model = Author
     subject_filter = "bylines__author"
+
+    def get_subject(self):
+        # The author's page shows their portrait (with its credit) and biography above the list.
+        queryset = Author.objects.select_related("photo", "photo__credit")
+        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+
+class SitePageView(CachedPageMixin, DetailView):
+    """An about or contact page; under /en/ only when it has an English title."""
+
+    template_name = "articles/sitepage_detail.html"
+    context_object_name = "page"
+
+    def page_dependencies(self):
+        return [f"page:{self.kwargs['slug']}"]
+
+    def get_object(self, queryset=None):
+        page = get_object_or_404(SitePage, slug=self.kwargs["slug"])
+        if not translated.own(page, "title"):
+            raise Http404
+        return page
 
 
 class ArticleDetailView(CachedPageMixin, DetailView):

@@ -53,6 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sahifa-shots-") as folder:
         workdir = Path(folder)
         env = environment(workdir, page_cache=True)
+        env["DJANGO_SERVE_MEDIA"] = "1"  # the demo's photos, served by the application itself
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "load_demo", "--no-accounts")

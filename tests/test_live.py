@@ -261,3 +261,35 @@ class TestDesk:
             assert client.get(reverse("admin:articles_livecoverage_changelist")).status_code == 200
         with django_assert_max_num_queries(10):
             assert client.get(reverse("admin:articles_liveupdate_changelist")).status_code == 200
+
+
+class TestDeskForms:
+    def test_editor_starts_coverage_from_the_add_form(self, client, now, editor):
+        story = make_article(headline="انتخابات: تغطية مباشرة")
+        client.force_login(editor)
+        response = client.post(reverse("admin:articles_livecoverage_add"), {"article": story.pk})
+        assert response.status_code == 302
+        client.logout()
+        assert client.get(live_url(story)).status_code == 200
+
+    def test_update_with_an_uncredited_photo_is_refused_in_arabic(self, client, coverage, editor):
+        client.force_login(editor)
+        photo = make_image(credit=None)
+        response = client.post(
+            reverse("admin:articles_liveupdate_add"),
+            {"coverage": coverage.pk, "body": "<p>صورة من الموقع</p>", "photo": photo.pk},
+        )
+        assert response.status_code == 200
+        assert not LiveUpdate.objects.exists()
+        assert "errorlist" in response.content.decode()
+
+    def test_update_with_a_credited_photo_is_published_by_an_editor(self, client, coverage, editor):
+        client.force_login(editor)
+        photo = make_image()
+        response = client.post(
+            reverse("admin:articles_liveupdate_add"),
+            {"coverage": coverage.pk, "body": "<p>صورة من الموقع</p>", "photo": photo.pk, "is_breaking": "on"},
+        )
+        assert response.status_code == 302
+        update = LiveUpdate.objects.get()
+        assert update.photo == photo and update.is_breaking and update.status == LiveUpdate.Status.PUBLISHED

@@ -293,3 +293,24 @@ class TestDeskForms:
         assert response.status_code == 302
         update = LiveUpdate.objects.get()
         assert update.photo == photo and update.is_breaking and update.status == LiveUpdate.Status.PUBLISHED
+
+
+class TestCaches:
+    def test_the_scripts_answer_is_kept_only_seconds(self, client, coverage, editor, settings):
+        settings.PAGE_CACHE_SECONDS = 600
+        first = live.live_add_update(coverage=coverage, text="أول", by=editor)
+        url = reverse("articles:live-since", kwargs={"slug": coverage.article.slug, "pk": first.pk})
+        for _n in range(2):  # built, then served from the page cache with the same headers
+            response = client.get(url)
+            assert "max-age=15" in response["Cache-Control"] and "s-maxage=15" in response["Cache-Control"]
+
+    def test_a_new_update_purges_the_live_page_from_the_cdn(self, coverage, editor, settings):
+        from .test_changes import RecordingPurge
+
+        settings.CDN_PURGE_BACKEND = "tests.test_changes.RecordingPurge"
+        settings.CDN_PURGE_OPTIONS = {}
+        RecordingPurge.purged = []
+        commit(live.live_add_update, coverage=coverage, text="جديد", by=editor)
+        purged = set(RecordingPurge.purged)
+        assert live_url(coverage.article) in purged
+        assert reverse("articles:live-feed", kwargs={"slug": coverage.article.slug}) in purged

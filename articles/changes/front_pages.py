@@ -17,7 +17,7 @@ from ..front import breaking, footer
 from ..site import pagecache
 from ..stories.addresses import slug_url
 from . import cdn
-from .events import stories_changed
+from .events import stories_changed, story_places
 from .front_events import fronts_changed
 from .pages import _enabled
 
@@ -57,9 +57,25 @@ def on_fronts_changed(sender, fronts, breaking, pages=frozenset(), **kwargs):
     cdn.purge_on_commit(front_paths(fronts) | front_paths((None, language) for language in breaking))
 
 
+def live_paths(slugs) -> set[str]:
+    """The live page and feed of each story followed live, by its (language, slug) addresses."""
+    paths = set()
+    for language, slug in slugs:
+        with translation.override(language):
+            paths |= {slug_url("articles:live-detail", slug), slug_url("articles:live-feed", slug)}
+    return paths
+
+
 @receiver(stories_changed, dispatch_uid="front_pages.stories")
-def on_stories_changed(sender, ids, deleted, **kwargs):
-    from ..models import BreakingNews
+def on_stories_changed(sender, ids, deleted, before, **kwargs):
+    from ..models import BreakingNews, LiveCoverage
+
+    if cdn.backend() is not None:
+        # The CDN's copies of live pages: their addresses are not among a story's own (cdn.py).
+        followed = set(LiveCoverage.objects.filter(article_id__in=ids).values_list("article_id", flat=True))
+        slugs = {pair for pk in followed if pk in before for pair in before[pk].slugs}
+        slugs |= {pair for places in story_places(followed).values() for pair in places.slugs}
+        cdn.purge_on_commit(live_paths(slugs))
 
     linked = BreakingNews.objects.filter(article_id__in=[*ids, *deleted], removed_at__isnull=True)
     languages = set(linked.values_list("language", flat=True).distinct())

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
@@ -178,7 +179,7 @@ class LiveSinceView(CachedPageMixin, View):
             )
         newer = list(updates.order_by("published_at", "pk")[:SINCE_LIMIT])
         article = coverage.article
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "live": coverage.is_live,
                 "updates": [
@@ -194,6 +195,11 @@ class LiveSinceView(CachedPageMixin, View):
             },
             json_dumps_params={"ensure_ascii": False},
         )
+        # A CDN or browser keeps the answer a few seconds only: its address names the newest update
+        # the reader has, so it cannot be purged when a newer one comes.
+        seconds = int(getattr(settings, "LIVE_POLL_SECONDS", 15))
+        patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+        return response
 
 
 def live_update_link(request, slug, pk):

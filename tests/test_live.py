@@ -314,3 +314,13 @@ class TestCaches:
         purged = set(RecordingPurge.purged)
         assert live_url(coverage.article) in purged
         assert reverse("articles:live-feed", kwargs={"slug": coverage.article.slug}) in purged
+
+
+def test_feed_and_script_answer_query_budgets(client, coverage, editor, monkeypatch, django_assert_max_num_queries):
+    made = add_many(coverage, 25, editor, monkeypatch)
+    feed = reverse("articles:live-feed", kwargs={"slug": coverage.article.slug})
+    since = reverse("articles:live-since", kwargs={"slug": coverage.article.slug, "pk": made[0].pk})
+    with django_assert_max_num_queries(3):
+        assert client.get(feed).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert len(client.get(since).json()["updates"]) == 24

@@ -96,3 +96,10 @@ def test_masthead_uses_the_site_name_and_logo_from_settings(client, now, setting
     make_article()
     page = html_of(client.get(reverse("articles:home")))
     assert 'class="site-logo"' in page and "img/icon.png" in page
+
+
+def test_site_page_query_budget(client, now, django_assert_max_num_queries):
+    page = front.site_page_save(page=SitePage(title_ar="اتصل بنا", slug="contact", body_ar="<p>هاتف</p>"))
+    client.get(page.get_absolute_url())
+    with django_assert_max_num_queries(2):
+        assert client.get(page.get_absolute_url()).status_code == 200

@@ -228,6 +228,7 @@ class TestArchiveFeedAndData:
         assert data["@type"] == "LiveBlogPosting"
         assert data["coverageStartTime"] and data["coverageEndTime"]
         assert data["liveBlogUpdate"][0]["url"].endswith(f"#update-{update.pk}")
+        assert data["publisher"]["name"] == "صحيفة" and data["publisher"]["logo"]["url"].endswith(".png")
 
     def test_feed_lists_updates(self, client, coverage, editor, monkeypatch):
         add_many(coverage, 2, editor, monkeypatch)

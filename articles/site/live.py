@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -133,6 +134,12 @@ def live_blog_posting(coverage: LiveCoverage, updates, request) -> dict:
         "inLanguage": get_language(),
         "datePublished": seo.iso(article.published_at),
         "coverageStartTime": seo.iso(coverage.started_at),
+        "publisher": {
+            "@type": "Organization",
+            "name": str(settings.SITE_NAME),
+            "url": request.build_absolute_uri("/"),
+            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(settings.SITE_LOGO))},
+        },
         "liveBlogUpdate": [
             {
                 "@type": "BlogPosting",

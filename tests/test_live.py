@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from articles.live import services as live
 from articles.live.models import LiveUpdate
@@ -325,3 +326,15 @@ def test_feed_and_script_answer_query_budgets(client, coverage, editor, monkeypa
         assert client.get(feed).status_code == 200
     with django_assert_max_num_queries(4):
         assert len(client.get(since).json()["updates"]) == 24
+
+
+def test_english_live_page_marks_arabic_updates(client, now, editor):
+    story = make_article(headline="زلزال", english={"headline": "Earthquake: live"})
+    coverage = live.live_start(article=story, by=editor)
+    live.live_add_update(coverage=coverage, text="وصول فرق الإنقاذ", by=editor)
+    live.live_add_update(coverage=coverage, text="Rescue teams arrive", by=editor)
+    with translation.override("en"):
+        address = live_url(story)
+    page = html_of(client.get(address))
+    assert '<div class="live-update__body" lang="ar" dir="rtl"><p>وصول فرق الإنقاذ</p>' in page
+    assert '<div class="live-update__body"><p>Rescue teams arrive</p>' in page

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ..front import breaking, footer
+from ..front import fronts as fronts_module
 from ..site import pagecache
 from ..stories.addresses import slug_url
 from . import cdn
@@ -50,6 +51,9 @@ def on_fronts_changed(sender, fronts, breaking, pages=frozenset(), **kwargs):
         transaction.on_commit(footer.forget)
         if _enabled():
             pagecache.bump_on_commit({pagecache.NAV, *(f"page:{slug}" for slug in pages)})
+    if fronts:
+        changed = set(fronts)
+        transaction.on_commit(lambda: fronts_module.forget(changed))
     if _enabled():
         pagecache.bump_on_commit(front_keys(fronts))
         transaction.on_commit(pagecache.refresh_schedule)

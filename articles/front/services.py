@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..changes.front_events import FrontChange
 from ..models import Article
-from .fronts import current_slots
+from .fronts import read_slots
 from .models import PLACES, BreakingNews, FrontSlot, SitePage
 
 
@@ -65,7 +65,7 @@ def front_place(
         _prune(section=section, language=language, now=now)
         if not scheduled:
             starts_at = now
-            current = current_slots(section=section, language=language, now=now)
+            current, _next = read_slots(section=section, language=language, now=now)
             rows = {
                 slot.position: slot
                 for slot in FrontSlot.objects.filter(section=section, language=language, starts_at__lte=now)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from .front import demo as front_demo
 from .models import Agency, Author, Section, Tag
 from .photos import services as photo_services
 from .stories import services
@@ -456,4 +457,11 @@ def load_demo(*, now=None) -> int:
     for tag in Tag.objects.filter(name_ar__in=english_tags):
         tag.name_en = english_tags[tag.name_ar]
         services.catalogue_save(obj=tag)
-    return len(STORIES)
+    front_demo.load(
+        now=now,
+        editor=editor,
+        section=next(iter(sections.values())),
+        agency=next(iter(agencies.values())),
+        draw_photo=draw_photo,
+    )
+    return len(STORIES) + 1

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agency, Article, Author, Correction, Image, Placement, Section, Tag
+from .models import Agency, Article, Author, Correction, Image, Placement, Section, SitePage, Tag
 
 # Arabic is the default language and always required; English is optional.
 
@@ -31,7 +31,7 @@ class AgencyTranslationOptions(TranslationOptions):
 
 @register(Author)
 class AuthorTranslationOptions(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "bio")
     required_languages = ("ar",)
 
 
@@ -49,4 +49,10 @@ class PlacementTranslationOptions(TranslationOptions):
 @register(Correction)
 class CorrectionTranslationOptions(TranslationOptions):
     fields = ("note",)
+    required_languages = ("ar",)
+
+
+@register(SitePage)
+class SitePageTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
     required_languages = ("ar",)

@@ -100,7 +100,10 @@ def pick_urls(env) -> tuple[dict[str, str], str]:
         "from django.db.models import Count,Q;from articles.models import Tag;"
         "from django.utils import translation;translation.activate('en');"
         "en=Tag.objects.annotate(n=Count('tagged_articles',filter=Q(tagged_articles__published_en_at__isnull=False)))"
-        ".order_by('-n','pk').first();te=en.get_absolute_url();translation.deactivate();"
+        ".order_by('-n','pk').first();"
+        # An English tag page exists only for a tag named in English; generated tags are not.
+        "Tag.objects.filter(pk=en.pk,name_en__isnull=True).update(name_en=f'Tag {en.pk}');en.refresh_from_db();"
+        "te=en.get_absolute_url();translation.deactivate();"
         "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "u,_=get_user_model().objects.get_or_create(username='bench-editor',defaults={'is_staff':True,'is_superuser':True});"

@@ -6,4 +6,4 @@ Handlers, one module each: search_documents, tag_dates, pages (page-cache versio
 
 
 def connect() -> None:
-    from . import cdn, menu, pages, search_documents, tag_dates  # noqa: F401
+    from . import cdn, front_pages, menu, pages, search_documents, tag_dates  # noqa: F401

@@ -32,7 +32,7 @@ class AuthorAdmin(CatalogueAdminMixin, TranslatedAdmin):
     list_select_related = ("user",)
     search_fields = ("name_ar", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_ar",)}
-    autocomplete_fields = ("user",)
+    autocomplete_fields = ("user", "photo")
 
     @admin.display(description=_("user account"), ordering="user__last_name")
     def account(self, obj):

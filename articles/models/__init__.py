@@ -2,6 +2,8 @@
 (migrations, content types and saved revisions refer to them by it)."""
 
 from ..desk.models import StoryDraft
+from ..front.models import BreakingNews, FrontSlot, SitePage
+from ..live.models import LiveCoverage, LiveUpdate
 from ..photos.models import (
     RENDITION_EXTENSIONS,
     RENDITION_RATIOS,
@@ -32,15 +34,20 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "BreakingNews",
     "Byline",
     "CitedSource",
     "Correction",
     "CreditSuggestion",
+    "FrontSlot",
     "Image",
+    "LiveCoverage",
+    "LiveUpdate",
     "Placement",
     "SearchDocument",
     "StoryDraft",
     "Section",
+    "SitePage",
     "Tag",
     "TaggedArticle",
     "image_upload_to",

@@ -212,3 +212,53 @@ class AuthorFeed(SubjectFeed):
     model = Author
     subject_label = gettext_lazy("Author")
     article_filter = "bylines__author"
+
+
+class LiveUpdatesFeed(Feed):
+    """A live coverage's updates, newest first: each links to its permanent address."""
+
+    feed_type = Rss201rev2Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request: what a request needs is kept on a copy.
+        feed = copy.copy(self)
+        feed.slug = kwargs.get("slug", "")
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_object(self, request, slug):
+        from .live import coverage_for
+
+        return coverage_for(slug)
+
+    def title(self, obj):
+        return f"{obj.article.headline} — {_('Live')}"
+
+    def link(self, obj):
+        from .live import live_url
+
+        return live_url(obj.article)
+
+    def description(self, obj):
+        return own(obj.article, "dek") or obj.article.headline
+
+    def items(self, obj):
+        from ..live.models import LiveUpdate
+
+        return LiveUpdate.objects.public().filter(coverage=obj).newest_first()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        from .live import update_headline
+
+        return update_headline(item)
+
+    def item_description(self, item):
+        return item.body
+
+    def item_link(self, item):
+        return reverse("articles:live-update", kwargs={"slug": self.slug, "pk": item.pk})
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return item.author_name or None

@@ -13,14 +13,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, gettext, ngettext
 from jinja2 import Environment
 
+from ..front import breaking, footer
 from ..models import Tag
-from . import dates, seo, translated
+from . import dates, live, seo, translated
 
 MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
@@ -50,6 +51,29 @@ def reader_date(moment) -> str:
     return dates.gregorian(moment, get_language()) if moment else ""
 
 
+def site_name() -> str:
+    """The site's name from settings (SITE_NAME), in the page's language."""
+    return str(settings.SITE_NAME)
+
+
+def site_logo() -> str:
+    return static(settings.SITE_LOGO)
+
+
+def reader_time(moment) -> str:
+    """The hour in the site's time zone, in the page's language («2:05 م»)."""
+    if not moment:
+        return ""
+    return dates.digits(formats.time_format(timezone.localtime(moment)))
+
+
+def last_update(article) -> object:
+    """When a published story was last corrected (its corrections are its recorded updates), else None."""
+    if not article.published_at:
+        return None
+    return max((correction.created_at for correction in article.corrections.all()), default=None)
+
+
 def hijri_date(moment) -> str:
     """The Hijri date (Umm al-Qura), or "" outside the years hijridate covers."""
     return dates.hijri(moment, get_language()) if moment else ""
@@ -57,7 +81,8 @@ def hijri_date(moment) -> str:
 
 def isodate(moment) -> str:
     """A ``<time datetime>`` value: ISO 8601 in the site's time zone."""
-    return timezone.localtime(moment).isoformat() if moment else ""
+    # Whole seconds: HTML allows at most three digits of a second's fraction.
+    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else ""
 
 
 def modern_formats() -> list[str]:
@@ -131,7 +156,14 @@ def environment(**options) -> Environment:
             "caption": translated.caption,
             "shown_tags": translated.shown_tags,
             "shown_corrections": translated.shown_corrections,
+            "breaking_line": breaking.current_line,
+            "live_of": live.live_of,
+            "footer_pages": footer.footer_pages,
+            "site_name": site_name,
+            "site_logo": site_logo,
+            "last_update": last_update,
+            "live_url": live.live_url,
         }
     )
-    env.filters.update({"reader_date": reader_date, "isodate": isodate})
+    env.filters.update({"reader_date": reader_date, "reader_time": reader_time, "isodate": isodate})
     return env

@@ -51,11 +51,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language, get_language_from_path, override
 
-from ..models import Article
+from ..models import Article, BreakingNews, FrontSlot
 
 NAV = "nav"
 ALL = "list:all"
 HOME = "list:home"
+# Every reader page shows the breaking line in its language: one key for all of them.
+BREAKING = "breaking"
 SCHEDULE_KEY = "schedule:next"
 GENERATION = "pages:generation"
 LOCK_SECONDS = 10
@@ -156,14 +158,25 @@ def bump_on_commit(keys: Iterable[str]) -> None:
 
 
 def refresh_schedule() -> float:
-    """Remember when the next scheduled story goes public (one indexed query)."""
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    """Remember when the next scheduled change reaches readers: a story going public, a front's
+    place changing hands or a breaking line appearing or expiring (one indexed query each)."""
+    now = timezone.now()
+    moments = [
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
-        .first()
-    )
-    moment = upcoming.timestamp() if upcoming else NOT_SCHEDULED
+        .first(),
+        FrontSlot.objects.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at", flat=True).first(),
+        BreakingNews.objects.filter(removed_at__isnull=True, starts_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first(),
+        BreakingNews.objects.filter(removed_at__isnull=True, expires_at__gt=now)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first(),
+    ]
+    moment = min((found.timestamp() for found in moments if found is not None), default=NOT_SCHEDULED)
     _cache().set_many({SCHEDULE_KEY: moment, GENERATION: _token()}, timeout=None)
     _forget_generation()
     return moment
@@ -186,6 +199,7 @@ PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "articles:source-detail": ("page",),
     "articles:author-detail": ("page",),
     "articles:search": ("q", "page"),
+    "articles:live-detail": ("before",),
 }
 _ANY_PAGE_PARAMETER = frozenset(name for names in PAGE_PARAMETERS.values() for name in names)
 
@@ -396,7 +410,7 @@ def serve(request, dependencies: Iterable[str], render) -> HttpResponse:
         if _next_scheduled() <= _now():
             refresh_schedule()
         built_at = _now()
-        versions = current_versions([NAV, *dependencies])
+        versions = current_versions([NAV, BREAKING, *dependencies])
         response = render()
         if hasattr(response, "render") and callable(response.render):
             response = response.render()

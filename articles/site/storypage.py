@@ -58,7 +58,7 @@ def relations() -> list:
 
 def get(queryset, **lookup) -> Article:
     """``queryset.get(**lookup)`` with the story's section, lead photo and its credit."""
-    return queryset.select_related("section", "lead_image", "lead_image__credit").get(**lookup)
+    return queryset.select_related("section", "lead_image", "lead_image__credit", "live_coverage").get(**lookup)
 
 
 def with_relations(story: Article) -> Article:

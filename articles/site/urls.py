@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, live, views
 
 app_name = "articles"
 
@@ -12,7 +12,12 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sources/<uslug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("live/<uslug:slug>/", live.LiveDetailView.as_view(), name="live-detail"),
+    path("live/<uslug:slug>/since/<int:pk>/", live.LiveSinceView.as_view(), name="live-since"),
+    path("live/<uslug:slug>/update/<int:pk>/", live.live_update_link, name="live-update"),
+    path("live/<uslug:slug>/feed/", feeds.LiveUpdatesFeed(), name="live-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("page/<uslug:slug>/", views.SitePageView.as_view(), name="site-page"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
     path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),

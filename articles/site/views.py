@@ -10,7 +10,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from ..models import Agency, Article, Author, CitedSource, Section, Tag, TaggedArticle
+from ..front import fronts
+from ..models import Agency, Article, Author, CitedSource, Section, SitePage, Tag, TaggedArticle
 from ..search import fulltext as search
 from ..stories import permissions, preview
 from ..wire import export as ninjs_export
@@ -45,16 +46,26 @@ class HomeView(CachedPageMixin, PublicArticlesMixin, ListView):
     def get_queryset(self):
         return self.get_base_queryset().order_by("-published_at", "-pk")
 
+    front_section = None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        articles = list(context["articles"])
-        # The lead story tops the first page only.
-        if page.number == 1 and articles:
-            context["lead"], context["latest"] = articles[0], articles[1:]
-        else:
-            context["lead"], context["latest"] = None, articles
+        context.update(front_context(self, context, section=self.front_section))
         return context
+
+
+def front_context(view, context, *, section) -> dict:
+    """The first page leads with the editors' front (articles/front/fronts.py); later pages list."""
+    page = context["page_obj"]
+    articles = list(context["articles"])
+    if page.number != 1 or not articles:
+        return {"lead": None, "top": [], "latest": articles}
+    base = view.get_base_queryset()
+    if section is not None:
+        base = base.filter(section=section)
+    places = fronts.front_places(public=base, section=section, language=get_language(), newest=articles)
+    shown = {article.pk for article in places}
+    return {"lead": places[0], "top": places[1:], "latest": [a for a in articles if a.pk not in shown]}
 
 
 class FilteredListView(CachedPageMixin, PublicArticlesMixin, ListView):
@@ -103,6 +114,11 @@ class SectionDetailView(FilteredListView):
     subject_model = Section
     subject_filter = "section"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(front_context(self, context, section=self.subject))
+        return context
+
 
 class TagDetailView(FilteredListView):
     list_kind = "tag"
@@ -136,6 +152,27 @@ class AuthorDetailView(FilteredListView):
     subject_label = gettext_lazy("Author")
     subject_model = Author
     subject_filter = "bylines__author"
+
+    def get_subject(self):
+        # The author's page shows their portrait (with its credit) and biography above the list.
+        queryset = Author.objects.select_related("photo", "photo__credit")
+        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+
+class SitePageView(CachedPageMixin, DetailView):
+    """An about or contact page; under /en/ only when it has an English title."""
+
+    template_name = "articles/sitepage_detail.html"
+    context_object_name = "page"
+
+    def page_dependencies(self):
+        return [f"page:{self.kwargs['slug']}"]
+
+    def get_object(self, queryset=None):
+        page = get_object_or_404(SitePage, slug=self.kwargs["slug"])
+        if not translated.own(page, "title"):
+            raise Http404
+        return page
 
 
 class ArticleDetailView(CachedPageMixin, DetailView):

@@ -57,6 +57,15 @@ class Author(models.Model):
         help_text=_("The staff account of this author, if they have one."),
     )
     bio = CleanTextField(_("short bio"), blank=True)
+    photo = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="author_portraits",
+        help_text=_("A portrait shown on the author's page, with its credit and alt text."),
+    )
 
     class Meta:
         verbose_name = _("author")

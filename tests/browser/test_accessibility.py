@@ -18,6 +18,10 @@ from urllib.parse import quote
 import pytest
 from django.utils import translation
 
+from articles.front import services as front_services
+from articles.live import services as live_services
+from articles.site.live import live_url
+
 from ..factories import make_agency, make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.browser
@@ -26,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGES = ("home", "story", "tag", "search", "english-story")
+PAGES = ("home", "story", "tag", "search", "english-story", "live")
 
 RUN_AXE_JS = """
 const done = arguments[arguments.length - 1];
@@ -105,7 +109,17 @@ def reader_site(transactional_db, live_server, browser_settings):
         story_url = story.get_absolute_url()
     with translation.override("en"):
         english_url = story.get_absolute_url()
+    # A live coverage with a pinned and a breaking update, leading the front under a breaking line.
+    coverage = live_services.live_start(article=story)
+    for text, breaking in (("بدء الاجتماع", False), ("اتفاق مبدئي على الصندوق", True)):
+        update = live_services.live_add_update(coverage=coverage, text=text, is_breaking=breaking)
+    live_services.live_pin(update=update)
+    front_services.front_place(article=story, language="ar", position=0)
+    front_services.breaking_set(language="ar", text="اتفاق مبدئي على صندوق الإعمار", article=story)
+    with translation.override("ar"):
+        live_address = live_url(story)
     return {
+        "live": live_address,
         "home": "/",
         "story": story_url,
         "tag": tag_url,

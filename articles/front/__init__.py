@@ -1,0 +1,1 @@
+"""Front pages arranged by editors (slots, scheduled) and the «عاجل» breaking line."""

@@ -1,0 +1,1 @@
+"""Live coverage (تغطية مباشرة): a story followed by updates, newest first."""

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from ..front import services
@@ -95,7 +95,7 @@ class FrontSlotAdmin(EditorsOnlyMixin, admin.ModelAdmin):
     def order_buttons(self, obj):
         # Submit buttons of the changelist's own form (it carries the CSRF token): no script needed.
         if obj.starts_at > timezone.now():
-            return gettext("Scheduled")
+            return pgettext("front place", "Scheduled")
         url = reverse("admin:articles_frontslot_move", args=[obj.pk])
         button = (
             '<button type="submit" class="button" formaction="{}" name="step" value="{}"{} aria-label="{}">{}</button>'

@@ -1,20 +1,24 @@
 """The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
 
+import copy
 from contextvars import ContextVar
 
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -37,22 +41,40 @@ from .admin_site import STASH_COOKIE, take_stash
 from .story_list import DeskFilter, with_date_ranges
 
 
+class InOrderFormSet(BaseInlineFormSet):
+    """Rows keep the order they have on the page: nobody types a number for an order."""
+
+    def clean(self):
+        super().clean()
+        position = 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra row
+            form.instance.position = position
+            position += 1
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
-    extra = 1
+    formset = InOrderFormSet
+    extra = 2
     autocomplete_fields = ("author",)
-    fields = ("position", "author", "text")
+    fields = ("author", "text")
 
 
 class CitedSourceInline(admin.TabularInline):
     model = CitedSource
+    formset = InOrderFormSet
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("position", "source", "url")
+    fields = ("source", "url")
 
 
-class PlacementFormSet(BaseInlineFormSet):
+class PlacementFormSet(InOrderFormSet):
     def clean(self):
         super().clean()
         # The parent form has already put its new status on self.instance.
@@ -77,12 +99,18 @@ class PlacementInline(TranslationTabularInline):
     formset = PlacementFormSet
     extra = 1
     autocomplete_fields = ("image",)
-    fields = ("position", "image", "after_paragraph", "caption_override")
+    fields = ("image", "after_paragraph", "caption_override")
 
 
 class ArticleAdminForm(forms.ModelForm):
     # The version the writer started from: a save based on an outdated copy is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Which of the form's buttons was pressed (permissions.ACTIONS); the buttons carry the value,
+    # the field is never drawn. Without one, a save keeps the story's status.
+    desk_action = forms.ChoiceField(choices=[(action, action) for action in permissions.ACTIONS], required=False)
+    # The actions this user's role may take (ArticleAdmin.get_form sets it; the buttons shown
+    # for each story are permissions.desk_actions).
+    allowed_actions: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +126,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("expected_version")] = self.instance.version
             raise forms.ValidationError(conflict.messages) from conflict
+        self.apply_action(cleaned_data)
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -119,7 +148,44 @@ class ArticleAdminForm(forms.ModelForm):
             problems = services.publication_problems(images_shown=[lead_image])
             if problems:
                 self.add_error("lead_image", problems)
+        self.check_status_rules()
         return cleaned_data
+
+    def check_status_rules(self):
+        """The model's rules on status and dates (embargo, a published story's time). The form leaves
+        out constraints on fields it does not draw, and status is set by the buttons, not a field."""
+        candidate = copy.copy(self.instance)
+        construct_instance(self, candidate, fields=list(self.fields))
+        try:
+            candidate.validate_constraints(exclude={"slug_ar", "slug_en", "slug", "wire_uri"})
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)
+
+    def apply_action(self, cleaned_data):
+        """The status the pressed button leads to, on the form's story before its photos and
+        dates are checked; save_model then calls the action's service."""
+        action = cleaned_data.get("desk_action") or ""
+        if not action:
+            action = cleaned_data["desk_action"] = "save"
+        if action not in self.allowed_actions:
+            raise forms.ValidationError(gettext("You may not do this with this story."), code="action_not_allowed")
+        status = {
+            "save": self.instance.status,
+            "draft": Article.Status.DRAFT,
+            "review": Article.Status.REVIEW,
+            "publish": Article.Status.PUBLISHED,
+            "schedule": Article.Status.PUBLISHED,
+            "unpublish": Article.Status.UNPUBLISHED,
+        }[action]
+        self.instance.status = cleaned_data["status"] = status
+        if "published_at" not in self.fields:
+            return
+        published_at = cleaned_data.get("published_at")
+        if action == "publish" and (published_at is None or published_at > timezone.now()):
+            cleaned_data["published_at"] = timezone.now()
+        elif action == "schedule" and (published_at is None or published_at <= timezone.now()):
+            self.add_error("published_at", gettext("Choose a publication time in the future to schedule the story."))
 
 
 class CorrectionInline(TranslationTabularInline):
@@ -132,6 +198,29 @@ class CorrectionInline(TranslationTabularInline):
     def has_change_permission(self, request, obj=None):
         return False  # a published correction stays as readers saw it
 
+
+# The story form's buttons (permissions.desk_actions decides who sees which).
+ACTION_LABELS = {
+    "draft": _("Save draft"),
+    "save": _("Save changes"),
+    "review": _("Send for review"),
+    "publish": _("Publish now"),
+    "schedule": _("Schedule…"),
+    "unpublish": _("Unpublish"),
+}
+# What each button did, said once it is done.
+ACTION_MESSAGES = {
+    "draft": _("The draft «%(story)s» was saved."),
+    "save": _("Your changes to «%(story)s» were saved."),
+    "review": _(
+        "The story «%(story)s» was sent for review: the editors have it now. To change it, withdraw it from review."
+    ),
+    "publish": _("The story «%(story)s» is published: readers see it now."),
+    "unpublish": _(
+        "The story «%(story)s» was unpublished: readers no longer see it, and its preview links were revoked."
+    ),
+    "withdraw": _("The story «%(story)s» was withdrawn from review and is a draft again: you can edit it."),
+}
 
 WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_href")
 
@@ -161,23 +250,33 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         "created_at",
         "updated_by",
         "updated_at",
-        "share_link",
+        "desk_status",
         *WIRE_FIELDS,
     )
     inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
     actions = ("publish_selected", "unpublish_selected")
     # VersionAdmin names its generic template; ours adds the comparison form and restore links for editors.
     object_history_template = "reversion/articles/article/object_history.html"
+    # The writing surface (change_form.html): the text and its people in the main column, in the
+    # order a story reads; where it is filed, its photo, status and dates in the side column.
     fieldsets = (
-        (None, {"fields": ("headline", "dek", "slug", "body", "expected_version")}),
-        (_("Placement"), {"fields": ("section", "tags", "lead_image", "lead_thumb")}),
-        (_("Publication"), {"fields": ("status", "published_at", "embargo_until", "share_link")}),
+        (None, {"classes": ("sahifa-top",), "fields": ("headline", "dek")}),
+        (None, {"classes": ("sahifa-body",), "fields": ("body", "expected_version")}),
+        (_("Publication"), {"classes": ("sahifa-side",), "fields": ("desk_status", "published_at", "embargo_until")}),
+        (_("Placement"), {"classes": ("sahifa-side",), "fields": ("section", "tags", "lead_image", "lead_thumb")}),
+        (_("Address"), {"classes": ("sahifa-side", "collapse"), "fields": ("slug",)}),
         (
             _("Record"),
-            {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")},
+            {
+                "classes": ("sahifa-side", "collapse"),
+                "fields": ("created_by", "created_at", "updated_by", "updated_at"),
+            },
         ),
         # Stories imported by the wire desk (import_ninjs): where they came from.
-        (_("Agency copy"), {"classes": ("collapse",), "fields": ("is_translation_needed", *WIRE_FIELDS)}),
+        (
+            _("Agency copy"),
+            {"classes": ("sahifa-side", "collapse"), "fields": ("is_translation_needed", *WIRE_FIELDS)},
+        ),
     )
 
     class Media:
@@ -267,6 +366,16 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 name="%s_%s_share" % info,
             ),
             path(
+                "<path:object_id>/share/revoke/",
+                self.admin_site.admin_view(self.revoke_share_view),
+                name="%s_%s_revoke_share" % info,
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="%s_%s_withdraw" % info,
+            ),
+            path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="%s_%s_compare" % info,
@@ -293,14 +402,14 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def tag_names(self, obj):
         return "، ".join(tag.name for tag in obj.tags.all())
 
-    @admin.display(description=_("preview link for outside readers"))
-    def share_link(self, obj):
+    @admin.display(description=_("status"))
+    def desk_status(self, obj):
         if obj is None or obj.pk is None:
-            return "—"
-        return format_html(
-            '<button type="submit" form="share-form" class="button">{}</button>',
-            gettext("Create a preview link"),
-        )
+            return gettext("New story, not saved yet")
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public and obj.published_at:
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            return gettext("Scheduled for %(when)s") % {"when": when}
+        return obj.get_status_display()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -310,6 +419,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        form = type(form.__name__, (form,), {"allowed_actions": permissions.role_actions(request.user)})
         restored = _restored_text.get()
         if restored is None:
             return form
@@ -342,7 +452,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
-            extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
+            extra_context.update(self.desk_context(request, object_id))
         token = _restored_text.set(restored)  # get_form reads it while the form is built
         try:
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -352,20 +462,62 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             response.delete_cookie(STASH_COOKIE, path=request.path)
         return response
 
+    def desk_context(self, request, object_id):
+        """The preview links and the withdraw button, for those who may use them."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return {}
+        context = {}
+        if permissions.can_share_preview(request.user, article):
+            context["share_url"] = reverse("admin:articles_article_share", args=[article.pk])
+            context["revoke_share_url"] = reverse("admin:articles_article_revoke_share", args=[article.pk])
+            context["preview_links"] = [
+                (link, request.build_absolute_uri(preview.link_url(link))) for link in preview.live_links(article)
+            ]
+        if permissions.can_withdraw(request.user, article):
+            context["withdraw_url"] = reverse("admin:articles_article_withdraw", args=[article.pk])
+        return context
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What the story's English page leaves out, shown above the form (change_form.html).
         context["untranslated"] = translation_status.untranslated(obj) if obj is not None else []
+        # The explicit actions drawn as the form's buttons (desk_actions), with their labels.
+        allowed = permissions.desk_actions(request.user, obj) if context.get("has_change_permission", True) else ()
+        context["desk_actions"] = [(action, ACTION_LABELS[action]) for action in allowed]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        response = super().response_add(request, obj, post_url_continue)
-        self.warn_untranslated(request, [obj])  # after the admin's «added successfully»
+        if "desk_action" not in request.POST or IS_POPUP_VAR in request.POST:
+            response = super().response_add(request, obj, post_url_continue)
+        else:
+            response = self.response_desk_action(request, obj)
+        self.warn_untranslated(request, [obj])  # after the confirmation
         return response
 
     def response_change(self, request, obj):
-        response = super().response_change(request, obj)
+        if "desk_action" not in request.POST or IS_POPUP_VAR in request.POST:
+            response = super().response_change(request, obj)
+        else:
+            response = self.response_desk_action(request, obj)
         self.warn_untranslated(request, [obj])
         return response
+
+    def response_desk_action(self, request, obj):
+        """Say in plain words what the pressed button did, and stay on the story."""
+        action = request.POST.get("desk_action") or "save"
+        story = obj.headline_ar or obj.headline
+        if action == "schedule" or (action == "save" and obj.status == Article.Status.PUBLISHED and not obj.is_public):
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            message = gettext("The story «%(story)s» is scheduled for %(when)s; readers will see it from then.") % {
+                "story": story,
+                "when": when,
+            }
+        else:
+            message = ACTION_MESSAGES.get(action, ACTION_MESSAGES["save"]) % {"story": story}
+        self.message_user(request, message, messages.SUCCESS)
+        if self.has_change_permission(request, obj) or self.has_view_permission(request, obj):
+            return redirect("admin:articles_article_change", obj.pk)
+        return redirect("admin:articles_article_changelist")
 
     def warn_untranslated(self, request, stories):
         """A saved or published story with an incomplete English version: a warning, never a refusal."""
@@ -390,11 +542,18 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         return response
 
     def share_view(self, request, object_id):
-        """Editors create a signed, expiring link to preview the story outside the newsroom."""
+        """Editors and the story's author create a preview link for someone outside the newsroom."""
         article = self.get_object(request, object_id)
-        if request.method != "POST" or article is None or not permissions.is_editor(request.user):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if article is None or not permissions.can_share_preview(request.user, article):
             raise PermissionDenied
-        url = request.build_absolute_uri(preview.share_url(article=article))
+        try:
+            link = services.preview_link_create(article=article, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        url = request.build_absolute_uri(preview.link_url(link))
         self.message_user(
             request,
             format_html(
@@ -404,6 +563,38 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 url,
             ),
             messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def revoke_share_view(self, request, object_id):
+        """Revoke one of the story's preview links (the button beside it on the story form)."""
+        article = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if article is None or not permissions.can_share_preview(request.user, article):
+            raise PermissionDenied
+        link = (
+            article.preview_links.filter(pk=request.POST.get("link") or 0).first()
+            if (request.POST.get("link", "").isdigit())
+            else None
+        )
+        if link is None:
+            self.message_user(request, gettext("This preview link does not exist."), messages.ERROR)
+        else:
+            services.preview_link_revoke(link=link, by=request.user)
+            self.message_user(request, gettext("The preview link was revoked: it shows nothing now."), messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
+
+    def withdraw_view(self, request, object_id):
+        """Take a story out of review, back to its draft (its author, to fix a typo; or an editor)."""
+        article = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if article is None or not permissions.can_withdraw(request.user, article):
+            raise PermissionDenied
+        services.article_withdraw(article=article, by=request.user)
+        self.message_user(
+            request, ACTION_MESSAGES["withdraw"] % {"story": article.headline_ar or article.headline}, messages.SUCCESS
         )
         return redirect("admin:articles_article_change", article.pk)
 
@@ -447,12 +638,26 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     def save_model(self, request, obj, form, change):
         # The photo rules and the version were checked by the form and the photo formset above;
         # the service checks the version again under a row lock (two saves at the same moment).
-        services.article_save(
-            article=obj,
-            by=request.user,
-            check_images=False,
-            expected_version=form.cleaned_data.get("expected_version"),
-        )
+        # The pressed button names the service.
+        action = form.cleaned_data.get("desk_action") or "save"
+        arguments = {
+            "article": obj,
+            "by": request.user,
+            "check_images": False,
+            "expected_version": form.cleaned_data.get("expected_version"),
+        }
+        if action == "publish":
+            services.article_publish(**arguments)
+        elif action == "schedule":
+            services.article_schedule(at=obj.published_at, **arguments)
+        elif action == "unpublish":
+            services.article_unpublish(**arguments)
+        elif action == "review":
+            services.article_send_for_review(**arguments)
+        elif action == "draft":
+            services.article_save_draft(**arguments)
+        else:
+            services.article_save(**arguments)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

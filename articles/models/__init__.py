@@ -17,7 +17,16 @@ from ..photos.models import (
 )
 from ..search.models import SearchDocument
 from ..stories.catalogue import Agency, Author, Section, Tag, TaggedArticle
-from ..stories.models import QUIET_FIELDS, Article, ArticleQuerySet, Byline, CitedSource, Correction, Placement
+from ..stories.models import (
+    QUIET_FIELDS,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    CitedSource,
+    Correction,
+    Placement,
+    PreviewLink,
+)
 
 __all__ = [
     "QUIET_FIELDS",
@@ -35,6 +44,7 @@ __all__ = [
     "CreditSuggestion",
     "Image",
     "Placement",
+    "PreviewLink",
     "SearchDocument",
     "Section",
     "Tag",

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -36,7 +36,7 @@ from ..models import (
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import presence
-from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
+from .admin_base import URL_FIELD_OVERRIDES, DirectionalInputsMixin, photo_flags, thumbnail
 from .admin_site import STASH_COOKIE, take_stash
 from .story_list import DeskFilter, with_date_ranges
 
@@ -231,7 +231,10 @@ _restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text"
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TranslatedAdmin):
+class ArticleAdmin(VersionAdmin, DirectionalInputsMixin, TranslationAdmin):
+    # Not modeltranslation's tabbed admin: one switch (story-desk.js) shows the Arabic or the
+    # English fields of the whole form, with what is not translated yet beside it, instead of a
+    # pair of tabs on each field.
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
@@ -280,8 +283,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     )
 
     class Media:
-        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js")
-        css = {"all": ("admin-extra/admin.css",)}
+        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js", "admin-extra/story-desk.js")
+        css = {"all": ("admin-extra/admin.css", "admin-extra/story-desk.css")}
 
     # --- Who may do what (articles.permissions is the policy; these apply it to each view) ---
 
@@ -415,6 +418,8 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags":
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
+        if field is not None and db_field.name.rsplit("_", 1)[0] in {"headline", "dek", "body"}:
+            field.widget.attrs["spellcheck"] = "true"  # the browser's spellchecker, in the field's language
         return field
 
     def get_form(self, request, obj=None, **kwargs):
@@ -484,6 +489,7 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
         # The explicit actions drawn as the form's buttons (desk_actions), with their labels.
         allowed = permissions.desk_actions(request.user, obj) if context.get("has_change_permission", True) else ()
         context["desk_actions"] = [(action, ACTION_LABELS[action]) for action in allowed]
+        context["is_nav_sidebar_enabled"] = False  # the writing surface takes the page's width
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -1,0 +1,117 @@
+/* The story form as a writing surface:
+   - one switch shows the Arabic or the English fields of the whole form (no tabs on each field);
+   - a word count and reading time under the body, updated as the writer types;
+   - the browser's spellchecker on in the rich-text editors, in each editor's language;
+   - the editor's menu buttons named in the admin's language.
+   Strings come from the admin's script catalogue (gettext, ngettext). */
+(function () {
+  "use strict";
+  var WORDS_PER_MINUTE = 200;
+  var _ = window.gettext || function (text) { return text; };
+  var n_ = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var fmt = window.interpolate || function (text, values) { return text.replace("%s", values[0]); };
+
+  // The menu's buttons carry English names from django-prose-editor; these are their labels.
+  var MENU_LABELS = {
+    bold: _("Bold"),
+    italic: _("Italic"),
+    "heading:2": _("Heading"),
+    "heading:3": _("Subheading"),
+    bulletList: _("Bulleted list"),
+    orderedList: _("Numbered list"),
+    blockquote: _("Pull quote"),
+    link: _("Link"),
+    history: _("History"),
+    "history:undo": _("Undo"),
+    "history:redo": _("Redo"),
+  };
+
+  function setLanguage(form, language) {
+    form.setAttribute("data-language", language);
+    form.querySelectorAll(".sahifa-language [data-language]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-language") === language));
+    });
+  }
+
+  function words(text) {
+    var trimmed = text.trim();
+    return trimmed ? trimmed.split(/\s+/u).length : 0;
+  }
+
+  function updateCount(form, counter) {
+    var language = form.getAttribute("data-language") || "ar";
+    var textarea = document.getElementById("id_body_" + language);
+    var wrapper = textarea && textarea.closest(".prose-editor");
+    var editor = wrapper && wrapper.querySelector(".ProseMirror");
+    var count = words(editor ? editor.innerText : textarea ? textarea.value.replace(/<[^>]*>/g, " ") : "");
+    var minutes = Math.max(1, Math.ceil(count / WORDS_PER_MINUTE));
+    counter.textContent =
+      fmt(n_("%s word", "%s words", count), [count]) + " · " +
+      fmt(n_("%s minute to read", "%s minutes to read", minutes), [minutes]);
+  }
+
+  function dressEditor(editor) {
+    if (editor.getAttribute("data-sahifa-dressed")) return;
+    editor.setAttribute("data-sahifa-dressed", "1");
+    var wrapper = editor.closest(".prose-editor");
+    var textarea = wrapper && wrapper.querySelector("textarea");
+    editor.setAttribute("spellcheck", "true");
+    if (textarea) {
+      if (textarea.lang) editor.setAttribute("lang", textarea.lang);
+      var label = document.querySelector('label[for="' + textarea.id + '"]');
+      if (label) {
+        if (!label.id) label.id = textarea.id + "-label";
+        editor.setAttribute("aria-labelledby", label.id);
+      }
+    }
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    if (!wrapper) return;
+    var menubar = wrapper.querySelector(".prose-menubar");
+    if (menubar) {
+      menubar.setAttribute("role", "toolbar");
+      menubar.setAttribute("aria-label", _("Formatting"));
+    }
+    wrapper.querySelectorAll(".prose-menubar__button").forEach(function (button) {
+      var name = button.getAttribute("data-name") || "";
+      var label = MENU_LABELS[name] || MENU_LABELS[name.split(":")[0]];
+      if (label) {
+        button.setAttribute("title", label);
+        button.setAttribute("aria-label", label);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("article_form");
+    if (!form) return;
+    var languageSwitch = form.querySelector(".sahifa-language");
+    if (languageSwitch) {
+      languageSwitch.hidden = false;
+      // A form sent back with an error in an English field opens on the English version.
+      var start = form.querySelector('.errors [id$="_en"], .errorlist ~ * [id$="_en"]') ? "en" : "ar";
+      setLanguage(form, start);
+      languageSwitch.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-language]");
+        if (!button) return;
+        setLanguage(form, button.getAttribute("data-language"));
+        if (counter) updateCount(form, counter);
+      });
+    }
+    var counter = document.getElementById("sahifa-count");
+    var pending = null;
+    function later() {
+      clearTimeout(pending);
+      pending = setTimeout(function () { if (counter) updateCount(form, counter); }, 150);
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("keyup", later);
+    // The editors are built after this script runs: dress each as it appears.
+    function dressAll() {
+      form.querySelectorAll(".ProseMirror").forEach(dressEditor);
+      later();
+    }
+    new MutationObserver(dressAll).observe(form, { childList: true, subtree: true });
+    dressAll();
+  });
+})();

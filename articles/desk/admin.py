@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -36,12 +36,27 @@ from ..models import (
 from ..stories import history, permissions, preview, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import presence
-from .admin_base import URL_FIELD_OVERRIDES, DirectionalInputsMixin, photo_flags, thumbnail
+from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, photo_flags, thumbnail
 from .admin_site import STASH_COOKIE, take_stash
 from .story_list import DeskFilter, with_date_ranges
 
 
-class InOrderFormSet(BaseInlineFormSet):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table's inputs have no label of their own (the column heading is not one): each is
+    named for its column and row, so a screen reader says which field of which row it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = index + 1 if index is not None else ""
+        for field in form.fields.values():
+            if field.label:
+                # The widget itself, not the admin's wrapper (its attrs are the original widget's,
+                # shared by every row).
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs["aria-label"] = gettext("%(field)s, row %(row)s") % {"field": field.label, "row": row}
+
+
+class InOrderFormSet(LabelledRowsFormSet):
     """Rows keep the order they have on the page: nobody types a number for an order."""
 
     def clean(self):
@@ -190,6 +205,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 class CorrectionInline(TranslationTabularInline):
     model = Correction
+    formset = LabelledRowsFormSet
     extra = 0
     fields = ("note", "created_at")
     readonly_fields = ("created_at",)
@@ -231,10 +247,7 @@ _restored_text: ContextVar[QueryDict | None] = ContextVar("sahifa_restored_text"
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, DirectionalInputsMixin, TranslationAdmin):
-    # Not modeltranslation's tabbed admin: one switch (story-desk.js) shows the Arabic or the
-    # English fields of the whole form, with what is not translated yet beside it, instead of a
-    # pair of tabs on each field.
+class ArticleAdmin(VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
@@ -418,6 +431,11 @@ class ArticleAdmin(VersionAdmin, DirectionalInputsMixin, TranslationAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags":
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            # A date and a time box under one legend: each named for what it holds.
+            parts = (gettext("%(field)s: date"), gettext("%(field)s: time"))
+            for widget, part in zip(field.widget.widgets, parts, strict=False):
+                widget.attrs.setdefault("aria-label", part % {"field": db_field.verbose_name})
         if field is not None and db_field.name.rsplit("_", 1)[0] in {"headline", "dek", "body"}:
             field.widget.attrs["spellcheck"] = "true"  # the browser's spellchecker, in the field's language
         return field

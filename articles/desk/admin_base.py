@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import (
     Image,
@@ -45,8 +45,13 @@ class CatalogueAdminMixin:
         services.catalogue_delete_many(queryset=queryset)
 
 
-class TranslatedAdmin(DirectionalInputsMixin, TabbedTranslationAdmin):
+class TranslatedAdmin(DirectionalInputsMixin, TranslationAdmin):
+    """A translated model's form with one switch between its Arabic and English versions
+    (language-switch.js), not modeltranslation's tabs on each field: those nest focusable
+    links in tab controls and add an unnamed selector, which screen readers cannot use."""
+
     class Media:
+        js = ("admin-extra/language-switch.js",)
         css = {"all": ("admin-extra/admin.css",)}
 
 

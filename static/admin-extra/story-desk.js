@@ -1,5 +1,4 @@
-/* The story form as a writing surface:
-   - one switch shows the Arabic or the English fields of the whole form (no tabs on each field);
+/* The story form as a writing surface (the language switch is language-switch.js):
    - a word count and reading time under the body, updated as the writer types;
    - the browser's spellchecker on in the rich-text editors, in each editor's language;
    - the editor's menu buttons named in the admin's language.
@@ -25,13 +24,6 @@
     "history:undo": _("Undo"),
     "history:redo": _("Redo"),
   };
-
-  function setLanguage(form, language) {
-    form.setAttribute("data-language", language);
-    form.querySelectorAll(".sahifa-language [data-language]").forEach(function (button) {
-      button.setAttribute("aria-pressed", String(button.getAttribute("data-language") === language));
-    });
-  }
 
   function words(text) {
     var trimmed = text.trim();
@@ -82,22 +74,26 @@
     });
   }
 
+  // The admin's autocomplete boxes (select2) are named by their choice: an empty one has no
+  // name. Give each the name of the select it stands for.
+  function nameCombobox(combobox) {
+    var container = combobox.closest(".select2-container");
+    var select = container && container.previousElementSibling;
+    if (!select || select.tagName !== "SELECT") return;
+    var label = select.getAttribute("aria-label");
+    var element = !label && select.id && document.querySelector('label[for="' + select.id + '"]');
+    label = label || (element && element.textContent.replace(/[:：]\s*$/, "").trim());
+    if (!label) return;
+    // Named by the label, not by the (maybe empty) text of the current choice.
+    combobox.removeAttribute("aria-labelledby");
+    combobox.setAttribute("aria-label", label);
+    var rendered = combobox.querySelector(".select2-selection__rendered");
+    if (rendered) rendered.setAttribute("aria-label", label);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("article_form");
     if (!form) return;
-    var languageSwitch = form.querySelector(".sahifa-language");
-    if (languageSwitch) {
-      languageSwitch.hidden = false;
-      // A form sent back with an error in an English field opens on the English version.
-      var start = form.querySelector('.errors [id$="_en"], .errorlist ~ * [id$="_en"]') ? "en" : "ar";
-      setLanguage(form, start);
-      languageSwitch.addEventListener("click", function (event) {
-        var button = event.target.closest("[data-language]");
-        if (!button) return;
-        setLanguage(form, button.getAttribute("data-language"));
-        if (counter) updateCount(form, counter);
-      });
-    }
     var counter = document.getElementById("sahifa-count");
     var pending = null;
     function later() {
@@ -105,10 +101,12 @@
       pending = setTimeout(function () { if (counter) updateCount(form, counter); }, 150);
     }
     form.addEventListener("input", later);
+    form.addEventListener("sahifa:language", later);  // language-switch.js
     form.addEventListener("keyup", later);
     // The editors are built after this script runs: dress each as it appears.
     function dressAll() {
       form.querySelectorAll(".ProseMirror").forEach(dressEditor);
+      form.querySelectorAll('.select2-selection[role="combobox"]:not([aria-label])').forEach(nameCombobox);
       later();
     }
     new MutationObserver(dressAll).observe(form, { childList: true, subtree: true });

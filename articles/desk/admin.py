@@ -31,6 +31,7 @@ from ..models import (
     Byline,
     CitedSource,
     Correction,
+    Image,
     Placement,
 )
 from ..stories import history, permissions, preview, services, translation_status
@@ -215,6 +216,19 @@ class CorrectionInline(TranslationTabularInline):
         return False  # a published correction stays as readers saw it
 
 
+def photo_card(image: Image) -> dict:
+    """A photo's thumbnail, credit and alt-text status, as the story form shows them."""
+    return {
+        "thumbnail": image.fallback_url("card", 320) if image.rendition_key else "",
+        "alt_text": image.alt_text,
+        "credit": gettext("Credit: %(credit)s") % {"credit": image.credit} if image.credit_id else gettext("No credit"),
+        "alt": gettext("Alt text: %(text)s") % {"text": image.alt_text_ar}
+        if image.alt_text_ar
+        else gettext("No alt text"),
+        "flags": photo_flags(image),
+    }
+
+
 # The story form's buttons (permissions.desk_actions decides who sees which).
 ACTION_LABELS = {
     "draft": _("Save draft"),
@@ -387,6 +401,11 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
                 name="%s_%s_revoke_share" % info,
             ),
             path(
+                "photo-card/",
+                self.admin_site.admin_view(self.photo_card_view),
+                name="%s_%s_photo_card" % info,
+            ),
+            path(
                 "<path:object_id>/withdraw/",
                 self.admin_site.admin_view(self.withdraw_view),
                 name="%s_%s_withdraw" % info,
@@ -404,11 +423,19 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
 
     @admin.display(description=_("lead image preview"))
     def lead_thumb(self, obj):
+        # story-desk.js draws the same card when another photo is picked, before saving.
         if obj.lead_image is None:
-            return "—"
-        flags = photo_flags(obj.lead_image)
-        warning = format_html('<br><strong class="sahifa-flag">{}</strong>', flags) if flags else ""
-        return format_html("{}{}", thumbnail(obj.lead_image), warning)
+            return format_html('<div class="sahifa-photo-card" aria-live="polite">{}</div>', "—")
+        card = photo_card(obj.lead_image)
+        flags = format_html('<strong class="sahifa-flag">{}</strong>', card["flags"]) if card["flags"] else ""
+        return format_html(
+            '<div class="sahifa-photo-card" aria-live="polite">{}<span class="sahifa-photo-card__credit">{}</span>'
+            '<span class="sahifa-photo-card__alt">{}</span>{}</div>',
+            thumbnail(obj.lead_image),
+            card["credit"],
+            card["alt"],
+            flags,
+        )
 
     @admin.display(description=_("byline"))
     def byline_names(self, obj):
@@ -608,6 +635,18 @@ class ArticleAdmin(VersionAdmin, TranslatedAdmin):
             services.preview_link_revoke(link=link, by=request.user)
             self.message_user(request, gettext("The preview link was revoked: it shows nothing now."), messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
+
+    def photo_card_view(self, request):
+        """What the story form shows of a photo as soon as it is picked: thumbnail, credit, alt text."""
+        if not request.user.has_perm("articles.view_image"):
+            raise PermissionDenied
+        key = request.GET.get("id", "")
+        image = Image.objects.select_related("credit").filter(pk=key).first() if key.isdigit() else None
+        if image is None:
+            return JsonResponse({"error": gettext("This photo does not exist.")}, status=404)
+        response = JsonResponse(photo_card(image))
+        add_never_cache_headers(response)
+        return response
 
     def withdraw_view(self, request, object_id):
         """Take a story out of review, back to its draft (its author, to fix a typo; or an editor)."""

@@ -34,7 +34,7 @@
     var language = form.getAttribute("data-language") || "ar";
     var textarea = document.getElementById("id_body_" + language);
     var wrapper = textarea && textarea.closest(".prose-editor");
-    var editor = wrapper && wrapper.querySelector(".ProseMirror");
+    var editor = wrapper && wrapper.querySelector(".ProseMirror[contenteditable]");
     var count = words(editor ? editor.innerText : textarea ? textarea.value.replace(/<[^>]*>/g, " ") : "");
     var minutes = Math.max(1, Math.ceil(count / WORDS_PER_MINUTE));
     counter.textContent =
@@ -58,13 +58,16 @@
     }
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
-    if (!wrapper) return;
-    var menubar = wrapper.querySelector(".prose-menubar");
-    if (menubar) {
+  }
+
+  // The menu may be built after its editor: named whenever it appears.
+  function nameMenu(form) {
+    form.querySelectorAll(".prose-menubar:not([role])").forEach(function (menubar) {
       menubar.setAttribute("role", "toolbar");
       menubar.setAttribute("aria-label", _("Formatting"));
-    }
-    wrapper.querySelectorAll(".prose-menubar__button").forEach(function (button) {
+    });
+    form.querySelectorAll(".prose-menubar__button:not([data-sahifa-named])").forEach(function (button) {
+      button.setAttribute("data-sahifa-named", "1");
       var name = button.getAttribute("data-name") || "";
       var label = MENU_LABELS[name] || MENU_LABELS[name.split(":")[0]];
       if (label) {
@@ -91,6 +94,46 @@
     if (rendered) rendered.setAttribute("aria-label", label);
   }
 
+  // The lead photo's card (thumbnail, credit, alt text or what is missing) follows the pick,
+  // before the story is saved.
+  function showPhotoCard(desk, select) {
+    var card = desk.querySelector(".sahifa-photo-card");
+    if (!card) return;
+    if (!select.value) {
+      card.textContent = "—";
+      return;
+    }
+    fetch(desk.getAttribute("data-photo-card-url") + "?id=" + encodeURIComponent(select.value), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (photo) {
+        if (!photo) return;
+        card.textContent = "";
+        if (photo.thumbnail) {
+          var image = document.createElement("img");
+          image.src = photo.thumbnail;
+          image.alt = photo.alt_text || "";
+          image.width = 80;
+          image.className = "sahifa-thumb";
+          card.appendChild(image);
+        }
+        [["sahifa-photo-card__credit", photo.credit], ["sahifa-photo-card__alt", photo.alt]].forEach(function (pair) {
+          var span = document.createElement("span");
+          span.className = pair[0];
+          span.textContent = pair[1];
+          card.appendChild(span);
+        });
+        if (photo.flags) {
+          var flags = document.createElement("strong");
+          flags.className = "sahifa-flag";
+          flags.textContent = photo.flags;
+          card.appendChild(flags);
+        }
+      });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("article_form");
     if (!form) return;
@@ -105,11 +148,20 @@
     form.addEventListener("keyup", later);
     // The editors are built after this script runs: dress each as it appears.
     function dressAll() {
-      form.querySelectorAll(".ProseMirror").forEach(dressEditor);
+      form.querySelectorAll(".ProseMirror[contenteditable]").forEach(dressEditor);
+      nameMenu(form);
       form.querySelectorAll('.select2-selection[role="combobox"]:not([aria-label])').forEach(nameCombobox);
       later();
     }
     new MutationObserver(dressAll).observe(form, { childList: true, subtree: true });
+    var desk = form.querySelector(".sahifa-desk");
+    var lead = document.getElementById("id_lead_image");
+    if (desk && lead) {
+      // The autocomplete box announces a pick through jQuery, which native listeners do not hear.
+      var $ = window.django && window.django.jQuery;
+      if ($) $(lead).on("change", function () { showPhotoCard(desk, lead); });
+      else lead.addEventListener("change", function () { showPhotoCard(desk, lead); });
+    }
     dressAll();
   });
 })();

@@ -229,3 +229,97 @@ def test_screenshots_of_the_story_form(width, newsroom, desk, browser, wait):
     for shot in (arabic, english):
         assert shot.stat().st_size > 10_000
     assert Article.objects.filter(pk=story.pk).exists()
+
+
+EDITOR_SURFACE_JS = """
+const textarea = document.getElementById(arguments[0]);
+const wrapper = textarea && textarea.closest('.prose-editor');
+return wrapper ? wrapper.querySelector('.ProseMirror[contenteditable="true"]') : null;
+"""
+
+
+def test_a_journalist_writes_and_sends_for_review_and_an_editor_publishes(newsroom, desk, browser, wait):
+    """Photo, two bylines, tags and a source, without a status drop-down or a number for an order."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    def choose(select_id, text):
+        """Pick in an autocomplete box by typing, as a person does."""
+        selection = browser.find_element(By.CSS_SELECTOR, f"#{select_id} + .select2 .select2-selection")
+        desk.click(selection)
+        search = wait.until(
+            EC.visibility_of_element_located((By.CSS_SELECTOR, ".select2-container--open .select2-search__field"))
+        )
+        search.send_keys(text[:3])
+        option = wait.until(
+            EC.element_to_be_clickable(
+                (
+                    By.XPATH,
+                    "//li[contains(@class, 'select2-results__option') and not(contains(@class, 'loading-results'))"
+                    f" and contains(normalize-space(), '{text}')]",
+                )
+            ),
+            message=f"the autocomplete never offered {text}",
+        )
+        option.click()
+        wait.until(lambda driver: driver.find_element(By.ID, select_id).get_attribute("value"))
+
+    journalist, editor = newsroom["journalist"], newsroom["editor"]
+    samar, rami = newsroom["authors"]
+    desk.login(journalist)
+    desk.open("/admin/articles/article/add/")
+    assert not browser.find_elements(By.CSS_SELECTOR, 'select[name="status"]')
+
+    headline = wait.until(EC.visibility_of_element_located((By.ID, "id_headline_ar")))
+    assert headline.get_attribute("spellcheck") == "true"
+    headline.send_keys("أسعار الخضار ترتفع في عمّان")
+    browser.find_element(By.ID, "id_dek_ar").send_keys("ارتفاع بنسبة عشرة في المئة خلال أسبوع.")
+    choose("id_bylines-0-author", samar.name_ar)
+    choose("id_bylines-1-author", rami.name_ar)
+    choose("id_cited_sources-0-source", newsroom["agency"].name_ar)
+
+    body = wait.until(lambda driver: driver.execute_script(EDITOR_SURFACE_JS, "id_body_ar"))
+    assert body.get_attribute("spellcheck") == "true" and body.get_attribute("lang") == "ar"
+    bold = browser.find_element(By.CSS_SELECTOR, '.field-body_ar .prose-menubar__button[data-name="bold"]')
+    assert bold.get_attribute("title") == "عريض"
+    desk.click(body)
+    body.send_keys("شهدت أسواق الخضار في عمّان ارتفاعاً في الأسعار هذا الأسبوع")
+    counter = browser.find_element(By.ID, "sahifa-count")
+    wait.until(lambda driver: counter.text.startswith("10 كلمات"), message="the word count never followed the typing")
+    assert "دقيقة قراءة واحدة" in counter.text
+
+    choose("id_section", newsroom["section"].name_ar)
+    browser.find_element(By.ID, "id_tags").send_keys("أسعار، الأردن")
+    choose("id_lead_image", newsroom["photo"].caption_ar)
+    card = wait.until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".sahifa-photo-card .sahifa-photo-card__credit"))
+    )
+    assert card.text == "المصدر: فرانس برس"  # shown when picked, before any save
+    assert "النص البديل: باعة وزبائن" in browser.find_element(By.CSS_SELECTOR, ".sahifa-photo-card").text
+
+    messages = desk.press('button[name="desk_action"][value="review"]')
+
+    story = Article.objects.get()
+    assert messages == [
+        "أُرسلت القصة «أسعار الخضار ترتفع في عمّان» إلى المراجعة وهي الآن بين أيدي المحررين. لتعديلها اسحبها من المراجعة."
+    ]
+    assert story.status == Article.Status.REVIEW
+    assert not browser.find_elements(By.CSS_SELECTOR, 'button[name="desk_action"]')  # read-only to its author now
+    assert browser.find_element(By.CSS_SELECTOR, 'button[form="withdraw-form"]').is_displayed()
+
+    desk.login(editor)
+    desk.open(f"/admin/articles/article/{story.pk}/change/")
+    messages = desk.press('button[name="desk_action"][value="publish"]')
+
+    assert messages == ["نُشرت القصة «أسعار الخضار ترتفع في عمّان» ويراها القرّاء الآن."]
+    story = Article.objects.get(pk=story.pk)
+    assert story.is_public
+    assert [byline.name for byline in story.bylines.all()] == [samar.name_ar, rami.name_ar]
+    assert [cited.source for cited in story.cited_sources.all()] == [newsroom["agency"]]
+    assert set(story.tags.names()) == {"الأردن", "أسعار"}
+    assert story.lead_image == newsroom["photo"]
+    assert story.created_by == journalist
+
+    browser.delete_all_cookies()
+    desk.open(story.get_absolute_url())
+    assert wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "h1"))).text == "أسعار الخضار ترتفع في عمّان"

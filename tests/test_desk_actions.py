@@ -16,7 +16,7 @@ from articles.models import Article, PreviewLink
 from articles.stories import services
 
 from .conftest import REFERENCE_TIME
-from .factories import make_article, make_section
+from .factories import make_article, make_image, make_section
 from .test_admin import form_data
 from .test_permissions import admin_url, logged_in, newsroom_user
 
@@ -242,3 +242,29 @@ def test_the_story_form_stays_within_its_query_budget_with_preview_links(editor,
 
     assert page.count('form="revoke-share-form"') == 6
     assert _queries(staff, url) == few
+
+
+# --- The lead photo's card -----------------------------------------------------------------------
+
+
+def test_the_photo_card_says_what_a_picked_photo_lacks(journalist, now):
+    complete = make_image(caption="صورة مكتملة")
+    bare = make_image(credit=None, alt_text="", caption="صورة ناقصة")
+    client = logged_in(journalist)
+
+    shown = client.get(admin_url("article_photo_card"), {"id": complete.pk}).json()
+    lacking = client.get(admin_url("article_photo_card"), {"id": bare.pk}).json()
+
+    assert shown["credit"] == f"المصدر: {complete.credit}" and shown["alt"].startswith("النص البديل: ")
+    assert shown["flags"] == ""
+    assert lacking["credit"] == lacking["alt"] == ""
+    assert "بلا حقوق" in lacking["flags"] and "بلا نص بديل" in lacking["flags"]
+    assert client.get(admin_url("article_photo_card"), {"id": "x"}).status_code == 404
+
+
+def test_the_photo_card_is_for_the_newsroom_only(db, client, now):
+    photo = make_image()
+    outsider = newsroom_user("staff", username="outsider")
+
+    assert logged_in(outsider).get(admin_url("article_photo_card"), {"id": photo.pk}).status_code == 403
+    assert client.get(admin_url("article_photo_card"), {"id": photo.pk}).status_code == 302  # to the login

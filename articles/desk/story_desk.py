@@ -56,10 +56,9 @@ def photo_card(image: Image) -> dict:
     return {
         "thumbnail": image.fallback_url("card", 320) if image.rendition_key else "",
         "alt_text": image.alt_text,
-        "credit": gettext("Credit: %(credit)s") % {"credit": image.credit} if image.credit_id else gettext("No credit"),
-        "alt": gettext("Alt text: %(text)s") % {"text": image.alt_text_ar}
-        if image.alt_text_ar
-        else gettext("No alt text"),
+        # What is missing is in the flags («no credit», «no alt text»), shown as a warning.
+        "credit": gettext("Credit: %(credit)s") % {"credit": image.credit} if image.credit_id else "",
+        "alt": gettext("Alt text: %(text)s") % {"text": image.alt_text_ar} if image.alt_text_ar else "",
         "flags": photo_flags(image),
     }
 

@@ -60,8 +60,17 @@
     editor.setAttribute("aria-multiline", "true");
   }
 
+  // The block-type menu's choices show their names as sample text.
+  var MENU_OPTIONS = { heading2: _("Heading"), heading3: _("Subheading"), paragraph: _("Paragraph") };
+
   // The menu may be built after its editor: named whenever it appears.
   function nameMenu(form) {
+    form.querySelectorAll(".prose-menubar__option:not([data-sahifa-named])").forEach(function (option) {
+      option.setAttribute("data-sahifa-named", "1");
+      var label = MENU_OPTIONS[option.getAttribute("data-name")];
+      var sample = option.firstElementChild || option;
+      if (label) sample.textContent = label;
+    });
     form.querySelectorAll(".prose-menubar:not([role])").forEach(function (menubar) {
       menubar.setAttribute("role", "toolbar");
       menubar.setAttribute("aria-label", _("Formatting"));

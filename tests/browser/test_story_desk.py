@@ -241,6 +241,7 @@ return wrapper ? wrapper.querySelector('.ProseMirror[contenteditable="true"]') :
 def test_a_journalist_writes_and_sends_for_review_and_an_editor_publishes(newsroom, desk, browser, wait):
     """Photo, two bylines, tags and a source, without a status drop-down or a number for an order."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
 
     def choose(select_id, text):
@@ -282,11 +283,24 @@ def test_a_journalist_writes_and_sends_for_review_and_an_editor_publishes(newsro
     assert body.get_attribute("spellcheck") == "true" and body.get_attribute("lang") == "ar"
     bold = browser.find_element(By.CSS_SELECTOR, '.field-body_ar .prose-menubar__button[data-name="bold"]')
     assert bold.get_attribute("title") == "عريض"
+    options = browser.find_elements(By.CSS_SELECTOR, ".field-body_ar .prose-menubar__option")
+    assert {option.get_attribute("textContent") for option in options} >= {"فقرة", "عنوان فرعي"}
     desk.click(body)
     body.send_keys("شهدت أسواق الخضار في عمّان ارتفاعاً في الأسعار هذا الأسبوع")
     counter = browser.find_element(By.ID, "sahifa-count")
     wait.until(lambda driver: counter.text.startswith("10 كلمات"), message="the word count never followed the typing")
     assert "دقيقة قراءة واحدة" in counter.text
+
+    # The link dialog speaks Arabic.
+    body.send_keys(Keys.CONTROL, "a")
+    desk.click(browser.find_element(By.CSS_SELECTOR, '.field-body_ar .prose-menubar__button[data-name="link"]'))
+    title = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".prose-editor-dialog-title")))
+    assert title.text == "تعديل الرابط"
+    dialog = title.find_element(By.XPATH, "ancestor::dialog")
+    assert "العنوان (URL)" in dialog.text
+    cancel = dialog.find_element(By.XPATH, ".//button[normalize-space()='إلغاء']")
+    cancel.click()
+    wait.until(EC.invisibility_of_element(title))
 
     choose("id_section", newsroom["section"].name_ar)
     browser.find_element(By.ID, "id_tags").send_keys("أسعار، الأردن")

@@ -268,3 +268,19 @@ def test_the_photo_card_is_for_the_newsroom_only(db, client, now):
 
     assert logged_in(outsider).get(admin_url("article_photo_card"), {"id": photo.pk}).status_code == 403
     assert client.get(admin_url("article_photo_card"), {"id": photo.pk}).status_code == 302  # to the login
+
+
+def test_the_list_s_unpublish_action_revokes_preview_links_too(editor, client, now):
+    story = make_article(headline="خبر منشور له رابط")
+    staff = logged_in(editor)
+    link = _create_link(staff, story)
+    assert client.get(link).status_code == 200
+
+    staff.post(
+        admin_url("article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [story.pk], "index": "0"},
+    )
+
+    assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+    assert client.get(link).status_code == 404
+    assert not PreviewLink.objects.filter(revoked_at__isnull=True).exists()

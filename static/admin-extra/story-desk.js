@@ -163,6 +163,23 @@
       later();
     }
     new MutationObserver(dressAll).observe(form, { childList: true, subtree: true });
+    // «Schedule…» needs a time: without one, the date box gets the focus and says so.
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var date = document.getElementById("id_published_at_0");
+      if (!button || button.value !== "schedule" || !date || date.value.trim()) return;
+      event.preventDefault();
+      var hint = document.getElementById("sahifa-schedule-hint");
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.id = "sahifa-schedule-hint";
+        hint.className = "errornote";
+        hint.setAttribute("role", "alert");
+        hint.textContent = _("Choose the date and time of publication, then press «Schedule…» again.");
+        date.closest(".form-row").prepend(hint);
+      }
+      date.focus();
+    });
     var desk = form.querySelector(".sahifa-desk");
     var lead = document.getElementById("id_lead_image");
     if (desk && lead) {

@@ -337,3 +337,30 @@ def test_a_journalist_writes_and_sends_for_review_and_an_editor_publishes(newsro
     browser.delete_all_cookies()
     desk.open(story.get_absolute_url())
     assert wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "h1"))).text == "أسعار الخضار ترتفع في عمّان"
+
+
+def test_an_editor_schedules_a_story_by_choosing_its_time(newsroom, desk, browser, wait):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    story = services.article_create(headline="خبر ينتظر موعده", section=newsroom["section"], by=newsroom["editor"])
+    desk.login(newsroom["editor"])
+    desk.open(f"/admin/articles/article/{story.pk}/change/")
+
+    schedule = browser.find_element(By.CSS_SELECTOR, 'button[name="desk_action"][value="schedule"]')
+    assert schedule.text == "جدولة…"
+    desk.click(schedule)
+    hint = wait.until(EC.visibility_of_element_located((By.ID, "sahifa-schedule-hint")))
+    assert hint.text == "اختر تاريخ النشر ووقته، ثم اضغط «جدولة…» مرة أخرى."
+    date = browser.switch_to.active_element
+    assert date.get_attribute("id") == "id_published_at_0"
+    assert Article.objects.get(pk=story.pk).status == Article.Status.DRAFT  # nothing was sent
+
+    date.send_keys("2030-01-15")
+    browser.find_element(By.ID, "id_published_at_1").send_keys("09:00")
+    messages = desk.press('button[name="desk_action"][value="schedule"]')
+
+    story = Article.objects.get(pk=story.pk)
+    assert story.status == Article.Status.PUBLISHED and not story.is_public
+    assert messages[0].startswith("جُدولت القصة «خبر ينتظر موعده» للنشر في ")
+    assert "2030" in messages[0]

@@ -215,20 +215,15 @@ class TestArticleForm:
                 "section": section.pk,
                 "tags": "الكرملين، بوتين",
                 "lead_image": photo.pk,
-                "status": "draft",
+                "desk_action": "draft",
                 **self._management("bylines", 3),
-                "bylines-0-position": "0",
                 "bylines-0-author": samer.pk,
-                "bylines-1-position": "1",
                 "bylines-1-text": "وكالات",
-                "bylines-2-position": "2",
                 "bylines-2-author": layla.pk,
                 **self._management("cited_sources", 2),
                 **self._management("placements", 0),
-                "cited_sources-0-position": "0",
                 "cited_sources-0-source": nbc.pk,
                 "cited_sources-0-url": "https://www.nbcnews.com/world/report",
-                "cited_sources-1-position": "1",
                 "cited_sources-1-source": reuters.pk,
                 "_save": "1",
             },
@@ -257,10 +252,15 @@ class TestArticleForm:
         assert data["tags"] and data["bylines-INITIAL_FORMS"] == "3"
         data["headline_en"] = "The Kremlin answers the new sanctions"
         data["tags"] += "، الشرق الأوسط"
-        data["bylines-0-position"], data["bylines-2-position"] = "5", "0"  # Layla first, Samer last
+        # Samer leaves the byline and Rami joins it at the end: rows keep their order on the page.
+        data["bylines-0-DELETE"] = "on"
+        rami = make_author(name="رامي خوري")
+        data["bylines-TOTAL_FORMS"] = str(int(data["bylines-TOTAL_FORMS"]) + 1)
+        new_row = int(data["bylines-TOTAL_FORMS"]) - 1
+        data[f"bylines-{new_row}-author"] = rami.pk
+        data[f"bylines-{new_row}-article"] = story.pk
         data["cited_sources-1-DELETE"] = "on"
-        data["status"] = "published"
-        data["_save"] = "1"
+        data["desk_action"] = "publish"
 
         response = staff_client.post(change_url, data)
 
@@ -270,7 +270,7 @@ class TestArticleForm:
         assert story.headline_ar == "الكرملين يرد على العقوبات الجديدة"
         assert story.slug_ar == "الكرملين-يرد-على-العقوبات-الجديدة"
         assert sorted(story.tags.values_list("name", flat=True)) == ["الشرق الأوسط", "الكرملين", "بوتين"]
-        assert [byline.name for byline in story.bylines.all()] == ["ليلى حداد", "وكالات", "سامر العلي"]
+        assert [byline.name for byline in story.bylines.all()] == ["وكالات", "ليلى حداد", "رامي خوري"]
         assert [cited.source for cited in story.cited_sources.all()] == [nbc]
         assert story.status == Article.Status.PUBLISHED
         assert story.published_at == now
@@ -282,7 +282,7 @@ class TestArticleForm:
             {
                 "headline_ar": "خبر مجدول للغد",
                 "section": make_section().pk,
-                "status": "published",
+                "desk_action": "schedule",
                 "published_at_0": "2024-12-12",
                 "published_at_1": "08:00:00",
                 **self._management("bylines", 0),
@@ -303,7 +303,7 @@ class TestArticleForm:
                 "headline_ar": "",
                 "headline_en": "English only",
                 "section": make_section().pk,
-                "status": "draft",
+                "desk_action": "draft",
                 **self._management("bylines", 0),
                 **self._management("cited_sources", 0),
                 **self._management("placements", 0),
@@ -320,9 +320,8 @@ class TestArticleForm:
             {
                 "headline_ar": "خبر",
                 "section": make_section().pk,
-                "status": "draft",
+                "desk_action": "draft",
                 **self._management("bylines", 1),
-                "bylines-0-position": "0",
                 "bylines-0-author": make_author().pk,
                 "bylines-0-text": "وكالات",
                 **self._management("cited_sources", 0),

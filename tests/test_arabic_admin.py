@@ -82,7 +82,6 @@ def test_adding_and_changing_a_story_are_reported_without_a_masculine_verb_and_i
             "headline_ar": headline,
             "body_ar": "<p>قال المتحدث إن العقوبات لن تغير شيئاً.</p>",
             "section": section.pk,
-            "status": "draft",
             **management,
             "_continue": "1",
         },

@@ -92,7 +92,7 @@ def _first_story(editor_client, newsroom) -> Article:
             "body_en": "<p>The government announced a new plan.</p>",
             "section": newsroom["section"].pk,
             "tags": "زراعة، الأردن",
-            "status": "draft",
+            "desk_action": "draft",
             **_inline(
                 "bylines",
                 [{"position": "0", "author": newsroom["layla"].pk}, {"position": "1", "text": "وكالات"}],

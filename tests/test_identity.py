@@ -33,7 +33,7 @@ def _add_story(client, **fields):
     data = {
         "headline_ar": "الحكومة تعلن خطة جديدة",
         "section": make_section().pk,
-        "status": "draft",
+        "desk_action": "draft",
         **_management("bylines"),
         **_management("cited_sources"),
         **_management("placements"),

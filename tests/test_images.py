@@ -711,7 +711,7 @@ class TestPlacements:
         story = make_article(publish=False, lead_image=photo)
         url = admin_url("article_change", story.pk)
         data = form_data(staff_client.get(url))
-        data["status"] = "published"
+        data["desk_action"] = "publish"
 
         response = staff_client.post(url, data)
 
@@ -726,7 +726,7 @@ class TestPlacements:
         data = form_data(staff_client.get(url))
         data.update(
             {
-                "status": "published",
+                "desk_action": "publish",
                 "placements-TOTAL_FORMS": "1",
                 "placements-0-image": str(photo.pk),
                 "placements-0-position": "0",
@@ -748,7 +748,7 @@ class TestPlacements:
         data = form_data(staff_client.get(url))
         data.update(
             {
-                "status": "published",
+                "desk_action": "publish",
                 "placements-TOTAL_FORMS": "1",
                 "placements-0-image": str(photo.pk),
                 "placements-0-position": "0",

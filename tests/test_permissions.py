@@ -7,6 +7,7 @@ only what the forms offer; a refused request must leave the database as it was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -93,7 +94,6 @@ def story_form(story: Article) -> dict:
         "section": story.section_id,
         "tags": ", ".join(sorted(story.tags.names())),
         "lead_image": story.lead_image_id or "",
-        "status": story.status,
     }
     for name in ("published_at", "embargo_until"):
         moment = getattr(story, name)
@@ -247,8 +247,7 @@ def _add(w, client, target):
     data = {
         "headline_ar": MARK,
         "section": w.section.pk,
-        "status": "draft",
-        "_save": "1",
+        "desk_action": "draft",
     }
     for prefix in ("bylines", "cited_sources", "placements"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
@@ -320,7 +319,7 @@ ACTIONS = {
     "send own draft for review": Action(
         allowed=WRITERS,
         prepare=lambda w, role: w.story_of(role, headline="مسودتي الجاهزة"),
-        run=lambda w, client, story: w.forged_change(client, story, status="review"),
+        run=lambda w, client, story: w.forged_change(client, story, desk_action="review"),
         done=lambda w, story, response: _story(story).status == Article.Status.REVIEW,
     ),
     "change another's draft": Action(
@@ -346,15 +345,15 @@ ACTIONS = {
     "set status published (forged)": Action(
         allowed=EDITOR_ONLY,
         prepare=lambda w, role: w.story_of(role, headline="مسودة تُنشر خلسة"),
-        run=lambda w, client, story: w.forged_change(client, story, status="published"),
+        run=lambda w, client, story: w.forged_change(client, story, desk_action="publish"),
         done=lambda w, story, response: _story(story).status == Article.Status.PUBLISHED,
-        # The journalist's status field offers draft and review only: a form error.
+        # A journalist's form takes «draft», «save» and «review» only: a form error.
         refused={"journalist": 200},
     ),
     "set status unpublished (forged)": Action(
         allowed=EDITOR_ONLY,
         prepare=lambda w, role: w.story_of(role, headline="مسودة تُسحب خلسة"),
-        run=lambda w, client, story: w.forged_change(client, story, status="unpublished"),
+        run=lambda w, client, story: w.forged_change(client, story, desk_action="unpublish"),
         done=lambda w, story, response: _story(story).status == Article.Status.UNPUBLISHED,
         refused={"journalist": 200},
     ),
@@ -684,8 +683,10 @@ def test_journalist_form_offers_only_draft_and_review_and_no_dates(journalist, n
 
     names = set(form_data(response))
     assert not {"published_at_0", "embargo_until_0"} & names
-    status_field = response.context["adminform"].form.fields["status"]
-    assert [value for value, _label in status_field.choices] == ["draft", "review"]
+    page = response.content.decode()
+    buttons = re.findall(r'name="desk_action" value="(\w+)"', page)
+    assert buttons == ["draft", "review"]
+    assert 'name="status"' not in page  # no status drop-down: the buttons are the actions
     assert "publish_selected" not in response.content.decode()
 
 

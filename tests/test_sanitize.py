@@ -90,7 +90,7 @@ def test_admin_post_is_sanitised(staff_client):
             "headline_ar": "خبر بنص مشبوه",
             "body_ar": body,
             "section": section.pk,
-            "status": "draft",
+            "desk_action": "draft",
             "bylines-TOTAL_FORMS": "0",
             "bylines-INITIAL_FORMS": "0",
             "cited_sources-TOTAL_FORMS": "0",

@@ -495,7 +495,7 @@ class TestIndexFollowsEveryWrite:
                 "body_ar": "<p>نص.</p>",
                 "section": section.pk,
                 "tags": "الطاقة النووية، الخليج",
-                "status": "published",
+                "desk_action": "publish",
                 "bylines-TOTAL_FORMS": "1",
                 "bylines-INITIAL_FORMS": "0",
                 "bylines-0-position": "0",

@@ -190,7 +190,7 @@ def test_the_admin_form_publishes_and_retags(editor_client, desk, client, now):
     story = _first_story(editor_client, desk)  # a draft tagged «زراعة، الأردن»
     url = admin_url("article_change", story.pk)
     data = form_data(editor_client.get(url))
-    data.update({"status": "published", "published_at_0": "2024-12-11", "published_at_1": "09:00:00"})
+    data.update({"desk_action": "publish", "published_at_0": "2024-12-11", "published_at_1": "09:00:00"})
     data["tags"] = "زراعة، مياه"
 
     assert editor_client.post(url, {**data, "_save": "1"}).status_code == 302

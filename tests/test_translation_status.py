@@ -157,7 +157,7 @@ class TestStoryForm:
         change_url = reverse("admin:articles_article_change", args=[story.pk])
         data = form_data(staff_client.get(change_url))
         data["headline_en"] = "Ministers meet in Amman"
-        data["status"] = "published"
+        data["desk_action"] = "publish"
         data["_save"] = "1"
 
         response = staff_client.post(change_url, data)

@@ -1,13 +1,16 @@
 """The story desk in the admin: writing, review, scheduling, history, corrections and preview links."""
 
+import copy
+
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import construct_instance
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,16 +35,17 @@ from ..models import (
     Correction,
     Placement,
 )
-from ..stories import history, permissions, preview, services, translation_status
+from ..stories import history, permissions, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import merge, presence
-from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, photo_flags, thumbnail
+from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, thumbnail
 from .drafts_admin import DraftsAdminMixin
+from .story_desk import ACTION_LABELS, InOrderFormSet, LabelledRowsFormSet, StoryDeskViews, photo_card
 from .story_list import DeskFilter, with_date_ranges
 from .story_text import STORY_FIELDS
 
 
-class StoryRowsFormSet(BaseInlineFormSet):
+class StoryRowsFormSet(InOrderFormSet):
     """A story's rows: one someone else deleted since the form was opened is dropped, never an
     error (a hidden id no longer in the database would otherwise fail the whole save silently)."""
 
@@ -60,9 +64,9 @@ class StoryRowsFormSet(BaseInlineFormSet):
 class BylineInline(admin.TabularInline):
     model = Byline
     formset = StoryRowsFormSet
-    extra = 1
+    extra = 2
     autocomplete_fields = ("author",)
-    fields = ("position", "author", "text")
+    fields = ("author", "text")
 
 
 class CitedSourceInline(admin.TabularInline):
@@ -71,7 +75,7 @@ class CitedSourceInline(admin.TabularInline):
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("position", "source", "url")
+    fields = ("source", "url")
 
 
 class PlacementFormSet(StoryRowsFormSet):
@@ -99,12 +103,18 @@ class PlacementInline(TranslationTabularInline):
     formset = PlacementFormSet
     extra = 1
     autocomplete_fields = ("image",)
-    fields = ("position", "image", "after_paragraph", "caption_override")
+    fields = ("image", "after_paragraph", "caption_override")
 
 
 class ArticleAdminForm(forms.ModelForm):
     # The version the writer started from: a save based on an outdated copy is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Which of the form's buttons was pressed (permissions.ACTIONS); the buttons carry the value,
+    # the field is never drawn. Without one, a save keeps the story's status.
+    desk_action = forms.ChoiceField(choices=[(action, action) for action in permissions.ACTIONS], required=False)
+    # The actions this user's role may take (ArticleAdmin.get_form sets it; the buttons shown
+    # for each story are permissions.desk_actions).
+    allowed_actions: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +139,7 @@ class ArticleAdminForm(forms.ModelForm):
             # instance still holds the stored values here (the form writes to it after clean()).
             for name in merge.chosen_theirs(self.data) & set(STORY_FIELDS) & set(cleaned_data):
                 cleaned_data[name] = merge.stored_value(self.instance, name)
+        self.apply_action(cleaned_data)
         # The form checks the model's constraints before save_model reaches the service, so a
         # story set to "published" without a time would be refused although the service stamps
         # it. Apply the service's rule first.
@@ -150,11 +161,49 @@ class ArticleAdminForm(forms.ModelForm):
             problems = services.publication_problems(images_shown=[lead_image])
             if problems:
                 self.add_error("lead_image", problems)
+        self.check_status_rules()
         return cleaned_data
+
+    def check_status_rules(self):
+        """The model's rules on status and dates (embargo, a published story's time). The form leaves
+        out constraints on fields it does not draw, and status is set by the buttons, not a field."""
+        candidate = copy.copy(self.instance)
+        construct_instance(self, candidate, fields=list(self.fields))
+        try:
+            candidate.validate_constraints(exclude={"slug_ar", "slug_en", "slug", "wire_uri"})
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)
+
+    def apply_action(self, cleaned_data):
+        """The status the pressed button leads to, on the form's story before its photos and
+        dates are checked; save_model then calls the action's service."""
+        action = cleaned_data.get("desk_action") or ""
+        if not action:
+            action = cleaned_data["desk_action"] = "save"
+        if action not in self.allowed_actions:
+            raise forms.ValidationError(gettext("You may not do this with this story."), code="action_not_allowed")
+        status = {
+            "save": self.instance.status,
+            "draft": Article.Status.DRAFT,
+            "review": Article.Status.REVIEW,
+            "publish": Article.Status.PUBLISHED,
+            "schedule": Article.Status.PUBLISHED,
+            "unpublish": Article.Status.UNPUBLISHED,
+        }[action]
+        self.instance.status = cleaned_data["status"] = status
+        if "published_at" not in self.fields:
+            return
+        published_at = cleaned_data.get("published_at")
+        if action == "publish" and (published_at is None or published_at > timezone.now()):
+            cleaned_data["published_at"] = timezone.now()
+        elif action == "schedule" and (published_at is None or published_at <= timezone.now()):
+            self.add_error("published_at", gettext("Choose a publication time in the future to schedule the story."))
 
 
 class CorrectionInline(TranslationTabularInline):
     model = Correction
+    formset = LabelledRowsFormSet
     extra = 0
     fields = ("note", "created_at")
     readonly_fields = ("created_at",)
@@ -171,7 +220,7 @@ WIRE_FIELDS = ("wire_uri", "wire_version", "wire_versioncreated", "wire_image_hr
 
 
 @admin.register(Article)
-class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
+class ArticleAdmin(DraftsAdminMixin, StoryDeskViews, VersionAdmin, TranslatedAdmin):
     form = ArticleAdminForm
     # One count query, not two, on an archive of 100,000 stories.
     show_full_result_count = False
@@ -190,28 +239,38 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
         "created_at",
         "updated_by_name",
         "updated_at",
-        "share_link",
+        "desk_status",
         *WIRE_FIELDS,
     )
     inlines = (BylineInline, CitedSourceInline, PlacementInline, CorrectionInline)
     actions = ("publish_selected", "unpublish_selected")
     # VersionAdmin names its generic template; ours adds the comparison form and restore links for editors.
     object_history_template = "reversion/articles/article/object_history.html"
+    # The writing surface (change_form.html): the text and its people in the main column, in the
+    # order a story reads; where it is filed, its photo, status and dates in the side column.
     fieldsets = (
-        (None, {"fields": ("headline", "dek", "slug", "body", "expected_version")}),
-        (_("Placement"), {"fields": ("section", "tags", "lead_image", "lead_thumb")}),
-        (_("Publication"), {"fields": ("status", "published_at", "embargo_until", "share_link")}),
+        (None, {"classes": ("sahifa-top",), "fields": ("headline", "dek")}),
+        (None, {"classes": ("sahifa-body",), "fields": ("body", "expected_version")}),
+        (_("Publication"), {"classes": ("sahifa-side",), "fields": ("desk_status", "published_at", "embargo_until")}),
+        (_("Placement"), {"classes": ("sahifa-side",), "fields": ("section", "tags", "lead_image", "lead_thumb")}),
+        (_("Address"), {"classes": ("sahifa-side", "collapse"), "fields": ("slug",)}),
         (
             _("Record"),
-            {"classes": ("collapse",), "fields": ("created_by_name", "created_at", "updated_by_name", "updated_at")},
+            {
+                "classes": ("sahifa-side", "collapse"),
+                "fields": ("created_by_name", "created_at", "updated_by_name", "updated_at"),
+            },
         ),
         # Stories imported by the wire desk (import_ninjs): where they came from.
-        (_("Agency copy"), {"classes": ("collapse",), "fields": ("is_translation_needed", *WIRE_FIELDS)}),
+        (
+            _("Agency copy"),
+            {"classes": ("sahifa-side", "collapse"), "fields": ("is_translation_needed", *WIRE_FIELDS)},
+        ),
     )
 
     class Media:
-        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js")
-        css = {"all": ("admin-extra/admin.css",)}
+        js = ("admin-extra/tag-suggest.js", "admin-extra/presence.js", "admin-extra/story-desk.js")
+        css = {"all": ("admin-extra/admin.css", "admin-extra/story-desk.css")}
 
     # --- Who may do what (articles.permissions is the policy; these apply it to each view) ---
 
@@ -336,6 +395,21 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
                 name="%s_%s_share" % info,
             ),
             path(
+                "<path:object_id>/share/revoke/",
+                self.admin_site.admin_view(self.revoke_share_view),
+                name="%s_%s_revoke_share" % info,
+            ),
+            path(
+                "photo-card/",
+                self.admin_site.admin_view(self.photo_card_view),
+                name="%s_%s_photo_card" % info,
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="%s_%s_withdraw" % info,
+            ),
+            path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="%s_%s_compare" % info,
@@ -348,11 +422,19 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
 
     @admin.display(description=_("lead image preview"))
     def lead_thumb(self, obj):
+        # story-desk.js draws the same card when another photo is picked, before saving.
         if obj.lead_image is None:
-            return "—"
-        flags = photo_flags(obj.lead_image)
-        warning = format_html('<br><strong class="sahifa-flag">{}</strong>', flags) if flags else ""
-        return format_html("{}{}", thumbnail(obj.lead_image), warning)
+            return format_html('<div class="sahifa-photo-card" aria-live="polite">{}</div>', "—")
+        card = photo_card(obj.lead_image)
+        flags = format_html('<strong class="sahifa-flag">{}</strong>', card["flags"]) if card["flags"] else ""
+        return format_html(
+            '<div class="sahifa-photo-card" aria-live="polite">{}<span class="sahifa-photo-card__credit">{}</span>'
+            '<span class="sahifa-photo-card__alt">{}</span>{}</div>',
+            thumbnail(obj.lead_image),
+            card["credit"],
+            card["alt"],
+            flags,
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_shown(self, obj):
@@ -383,20 +465,31 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
     def tag_names(self, obj):
         return "، ".join(tag.name for tag in obj.tags.all())
 
-    @admin.display(description=_("preview link for outside readers"))
-    def share_link(self, obj):
+    @admin.display(description=_("status"))
+    def desk_status(self, obj):
         if obj is None or obj.pk is None:
-            return "—"
-        return format_html(
-            '<button type="submit" form="share-form" class="button">{}</button>',
-            gettext("Create a preview link"),
-        )
+            return gettext("New story, not saved yet")
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public and obj.published_at:
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            return gettext("Scheduled for %(when)s") % {"when": when}
+        return obj.get_status_display()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags":
             field.widget.attrs["data-autocomplete-url"] = reverse("admin:autocomplete")
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            # A date and a time box under one legend: each named for what it holds.
+            parts = (gettext("%(field)s: date"), gettext("%(field)s: time"))
+            for widget, part in zip(field.widget.widgets, parts, strict=False):
+                widget.attrs.setdefault("aria-label", part % {"field": db_field.verbose_name})
+        if field is not None and db_field.name.rsplit("_", 1)[0] in {"headline", "dek", "body"}:
+            field.widget.attrs["spellcheck"] = "true"  # the browser's spellchecker, in the field's language
         return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"allowed_actions": permissions.role_actions(request.user)})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
@@ -410,7 +503,7 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
-            extra_context["share_url"] = reverse("admin:articles_article_share", args=[object_id])
+            extra_context.update(self.desk_context(request, object_id))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -422,15 +515,25 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
         media, nonce = context.get("media"), getattr(request, "csp_nonce", None)
         if isinstance(media, JsAssetMedia) and nonce is not None:
             context["media"] = media.with_nonce(str(nonce))
+        # The explicit actions drawn as the form's buttons (desk_actions), with their labels.
+        allowed = permissions.desk_actions(request.user, obj) if context.get("has_change_permission", True) else ()
+        context["desk_actions"] = [(action, ACTION_LABELS[action]) for action in allowed]
+        context["is_nav_sidebar_enabled"] = False  # the writing surface takes the page's width
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        response = super().response_add(request, obj, post_url_continue)
-        self.warn_untranslated(request, [obj])  # after the admin's «added successfully»
+        if "desk_action" not in request.POST or IS_POPUP_VAR in request.POST:
+            response = super().response_add(request, obj, post_url_continue)
+        else:
+            response = self.response_desk_action(request, obj)
+        self.warn_untranslated(request, [obj])  # after the confirmation
         return response
 
     def response_change(self, request, obj):
-        response = super().response_change(request, obj)
+        if "desk_action" not in request.POST or IS_POPUP_VAR in request.POST:
+            response = super().response_change(request, obj)
+        else:
+            response = self.response_desk_action(request, obj)
         self.warn_untranslated(request, [obj])
         return response
 
@@ -455,24 +558,6 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
         response = JsonResponse({"others": others})
         add_never_cache_headers(response)
         return response
-
-    def share_view(self, request, object_id):
-        """Editors create a signed, expiring link to preview the story outside the newsroom."""
-        article = self.get_object(request, object_id)
-        if request.method != "POST" or article is None or not permissions.is_editor(request.user):
-            raise PermissionDenied
-        url = request.build_absolute_uri(preview.share_url(article=article))
-        self.message_user(
-            request,
-            format_html(
-                "{} <a href='{}'>{}</a>",
-                gettext("Preview link, valid for %(hours)d hours:") % {"hours": preview.link_hours()},
-                url,
-                url,
-            ),
-            messages.SUCCESS,
-        )
-        return redirect("admin:articles_article_change", article.pk)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))
@@ -517,12 +602,26 @@ class ArticleAdmin(DraftsAdminMixin, VersionAdmin, TranslatedAdmin):
     def save_model(self, request, obj, form, change):
         # The photo rules and the version were checked by the form and the photo formset above;
         # the service checks the version again under a row lock (two saves at the same moment).
-        services.article_save(
-            article=obj,
-            by=request.user,
-            check_images=False,
-            expected_version=form.cleaned_data.get("expected_version"),
-        )
+        # The pressed button names the service.
+        action = form.cleaned_data.get("desk_action") or "save"
+        arguments = {
+            "article": obj,
+            "by": request.user,
+            "check_images": False,
+            "expected_version": form.cleaned_data.get("expected_version"),
+        }
+        if action == "publish":
+            services.article_publish(**arguments)
+        elif action == "schedule":
+            services.article_schedule(at=obj.published_at, **arguments)
+        elif action == "unpublish":
+            services.article_unpublish(**arguments)
+        elif action == "review":
+            services.article_send_for_review(**arguments)
+        elif action == "draft":
+            services.article_save_draft(**arguments)
+        else:
+            services.article_save(**arguments)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import (
     Image,
@@ -84,8 +84,13 @@ class CatalogueAdminMixin:
         services.catalogue_delete_many(queryset=queryset)
 
 
-class TranslatedAdmin(NewsroomDatesMixin, DirectionalInputsMixin, TabbedTranslationAdmin):
+class TranslatedAdmin(NewsroomDatesMixin, DirectionalInputsMixin, TranslationAdmin):
+    """A translated model's form with one switch between its Arabic and English versions
+    (language-switch.js), not modeltranslation's tabs on each field: those nest focusable
+    links in tab controls and add an unnamed selector, which screen readers cannot use."""
+
     class Media:
+        js = ("admin-extra/language-switch.js",)
         css = {"all": ("admin-extra/admin.css",)}
 
 

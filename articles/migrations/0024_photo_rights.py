@@ -35,7 +35,7 @@ def empty_blank_alt_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_desk_drafts"),
+        ("articles", "0022_desk_editor"),
     ]
 
     operations = [migrations.RunPython(empty_blank_alt_texts, migrations.RunPython.noop)]

@@ -20,7 +20,16 @@ from ..photos.models import (
 )
 from ..search.models import SearchDocument
 from ..stories.catalogue import Agency, Author, Section, Tag, TaggedArticle
-from ..stories.models import QUIET_FIELDS, Article, ArticleQuerySet, Byline, CitedSource, Correction, Placement
+from ..stories.models import (
+    QUIET_FIELDS,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    CitedSource,
+    Correction,
+    Placement,
+    PreviewLink,
+)
 from ..wire.models import AgencyItem
 
 __all__ = [
@@ -44,6 +53,7 @@ __all__ = [
     "LiveCoverage",
     "LiveUpdate",
     "Placement",
+    "PreviewLink",
     "SearchDocument",
     "StoryDraft",
     "Section",

@@ -419,3 +419,38 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:80]
+
+
+class PreviewLink(models.Model):
+    """A private address that shows a story before it is public, to whoever holds it (a lawyer,
+    a source). It stops working when it expires, when it is revoked, or when the story is unpublished."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"), help_text=_("After this time the link shows nothing."))
+    revoked_at = models.DateTimeField(
+        _("revoked at"), null=True, blank=True, help_text=_("When the link was withdrawn; it shows nothing since.")
+    )
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_live(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -141,3 +141,53 @@ def story_names(stories) -> str:
     if rest > 0:
         names += " " + ngettext("and %(count)d more story", "and %(count)d more stories", rest) % {"count": rest}
     return names
+
+
+def can_share_preview(user, article: Article) -> bool:
+    """Editors, and the story's author, may create and revoke its preview links."""
+    if user is None or article.pk is None:
+        return False
+    return is_editor(user) or (is_author(user, article) and user.has_perm("articles.change_article"))
+
+
+def can_withdraw(user, article: Article) -> bool:
+    """A story in review goes back to its draft for its author (to fix a typo) or an editor."""
+    if user is None or article.status != Article.Status.REVIEW:
+        return False
+    return is_editor(user) or (is_author(user, article) and user.has_perm("articles.change_article"))
+
+
+# The story form's explicit actions, in the order its buttons show; journalists have the first three.
+ACTIONS = ("draft", "save", "review", "publish", "schedule", "unpublish")
+JOURNALIST_ACTIONS = ("draft", "save", "review")
+
+
+def role_actions(user) -> tuple[str, ...]:
+    """The actions a user's role may take at all (a forged one is a form error)."""
+    return ACTIONS if is_editor(user) else JOURNALIST_ACTIONS
+
+
+def desk_actions(user, article: Article | None) -> tuple[str, ...]:
+    """The actions ``user`` may take on the story form (``article`` None for a new story).
+
+    «draft» saves as a draft and «save» keeps the story's status; «review» sends a draft to the
+    editors; «publish», «schedule» and «unpublish» are the editors'. Withdrawing from review is
+    its own form (``can_withdraw``): a journalist's story in review is read-only to them.
+    """
+    editor = is_editor(user)
+    if article is None or article.pk is None:
+        actions = {"draft", "review"} | ({"publish", "schedule"} if editor else set())
+    elif not (editor or can_change_article(user, article)):
+        return ()
+    elif article.status == Article.Status.DRAFT:
+        actions = {"draft", "review"} | ({"publish", "schedule"} if editor else set())
+    elif not editor:
+        return ()
+    elif article.status == Article.Status.REVIEW:
+        actions = {"save", "draft", "publish", "schedule"}
+    elif article.status == Article.Status.PUBLISHED:
+        # A scheduled story can be published now or moved; a public one only saved or taken down.
+        actions = {"save", "unpublish"} if article.is_public else {"save", "publish", "schedule", "unpublish"}
+    else:  # unpublished
+        actions = {"draft", "publish", "schedule"}
+    return tuple(action for action in ACTIONS if action in actions)

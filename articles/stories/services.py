@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import reversion
 from django.conf import settings
@@ -23,6 +24,7 @@ from ..models import (
     CitedSource,
     Correction,
     Image,
+    PreviewLink,
     Section,
 )
 from . import permissions
@@ -114,6 +116,9 @@ def article_save(
         article.save()
         if user is not None:
             reversion.set_user(user)
+    if article.status == Article.Status.UNPUBLISHED:
+        # An unpublished story's old preview links must not keep showing it.
+        preview_links_revoke_all(article=article)
     return article
 
 
@@ -245,20 +250,125 @@ def article_set_sources(*, article: Article, sources: Sequence[SourceInput]) -> 
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by=None, at: datetime | None = None) -> Article:
+def article_publish(
+    *,
+    article: Article,
+    by=None,
+    at: datetime | None = None,
+    check_images: bool = True,
+    expected_version: int | None = None,
+) -> Article:
     """Publish now, or at ``at`` (a future time schedules it: readers see it from then)."""
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.published_at = at
     elif article.published_at is None or article.published_at > timezone.now():
         article.published_at = timezone.now()
-    return article_save(article=article, by=by)
+    return article_save(article=article, by=by, check_images=check_images, expected_version=expected_version)
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by=None) -> Article:
+def article_schedule(
+    *, article: Article, by=None, at: datetime | None, check_images: bool = True, expected_version: int | None = None
+) -> Article:
+    """Publish at a future time ``at``: readers see the story from then, not before."""
+    if at is None or at <= timezone.now():
+        raise ValidationError(
+            {"published_at": _("Choose a publication time in the future to schedule the story.")}, code="not_future"
+        )
+    return article_publish(article=article, by=by, at=at, check_images=check_images, expected_version=expected_version)
+
+
+@transaction.atomic
+def article_unpublish(
+    *, article: Article, by=None, check_images: bool = True, expected_version: int | None = None
+) -> Article:
+    """Take the story off the site; its preview links are revoked with it (article_save)."""
     article.status = Article.Status.UNPUBLISHED
-    return article_save(article=article, by=by)
+    return article_save(article=article, by=by, check_images=check_images, expected_version=expected_version)
+
+
+@transaction.atomic
+def article_send_for_review(
+    *, article: Article, by=None, check_images: bool = True, expected_version: int | None = None
+) -> Article:
+    """A draft goes to the editors; its author can no longer change it unless it is withdrawn."""
+    if article.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
+        raise ValidationError(_("Only a draft can be sent for review."), code="not_draft")
+    article.status = Article.Status.REVIEW
+    return article_save(article=article, by=by, check_images=check_images, expected_version=expected_version)
+
+
+@transaction.atomic
+def article_save_draft(
+    *, article: Article, by=None, check_images: bool = True, expected_version: int | None = None
+) -> Article:
+    """Save the story as a draft (a new story, or one an editor takes back from review)."""
+    article.status = Article.Status.DRAFT
+    return article_save(article=article, by=by, check_images=check_images, expected_version=expected_version)
+
+
+@transaction.atomic
+def article_withdraw(*, article: Article, by=None) -> Article:
+    """Take a story out of review back to its draft, so its author can edit it again.
+
+    Its author may do this although a story in review is otherwise the editors' to change.
+    Only the status moves: the text is the one the editors were sent.
+    """
+    user = by if by is not None and by.is_authenticated else None
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.status != Article.Status.REVIEW:
+        raise ValidationError(_("This story is not waiting for review."), code="not_in_review")
+    if user is not None and not permissions.can_withdraw(user, current):
+        raise PermissionDenied(_("Only the story's author or an editor can withdraw it from review."))
+    current.status = Article.Status.DRAFT
+    current.updated_by = user or current.updated_by
+    current.version += 1
+    current.full_clean()
+    with StoryChange(articles=[current]), reversion.create_revision():
+        current.save()
+        if user is not None:
+            reversion.set_user(user)
+    article.status, article.version = current.status, current.version
+    return current
+
+
+@transaction.atomic
+def preview_link_create(*, article: Article, by) -> PreviewLink:
+    """A new preview link for the story, valid for ``PREVIEW_LINK_HOURS`` (editors and its author)."""
+    user = by if by is not None and by.is_authenticated else None
+    if user is not None and not permissions.can_share_preview(user, article):
+        raise PermissionDenied(_("Only editors and the story's author can share a preview."))
+    if article.status == Article.Status.UNPUBLISHED:
+        raise ValidationError(_("An unpublished story cannot be previewed: publish it or save it as a draft first."))
+    now = timezone.now()
+    link = PreviewLink(
+        article=article,
+        token=secrets.token_urlsafe(32),
+        created_by=user,
+        created_at=now,
+        expires_at=now + timedelta(hours=int(settings.PREVIEW_LINK_HOURS)),
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def preview_link_revoke(*, link: PreviewLink, by) -> PreviewLink:
+    """Stop a preview link from showing its story (editors and the story's author)."""
+    user = by if by is not None and by.is_authenticated else None
+    if user is not None and not permissions.can_share_preview(user, link.article):
+        raise PermissionDenied(_("Only editors and the story's author can revoke a preview link."))
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def preview_links_revoke_all(*, article: Article) -> int:
+    """Revoke every live link of the story (when it is unpublished); returns how many."""
+    return PreviewLink.objects.filter(article_id=article.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def backup_announce_restored(*, batch: int = 1000) -> int:

@@ -105,15 +105,19 @@ def site(live_server, browser, wait, browser_settings, server_errors):
             return browser.execute_script(COMPUTED_STYLE_JS, element, prop)
 
         def show_language_tab(self, field_id):
-            """Bring a translated field to the front when modeltranslation's jQuery UI tabs are active.
-
-            Without jQuery UI the tabs never form and every language's field is
-            on the page already, so there is nothing to click.
-            """
-            tabs = browser.find_elements(By.CSS_SELECTOR, f'.ui-tabs a[href="#tab_{field_id}"]')
-            if tabs:
-                tabs[0].click()
-                wait.until(EC.visibility_of_element_located((By.ID, f"tab_{field_id}")))
+            """Bring a translated field to the front with the story form's language switch
+            («العربية» / «English version»), as a writer would."""
+            language = field_id.rsplit("_", 1)[1]
+            switches = browser.find_elements(By.CSS_SELECTOR, f'.sahifa-language [data-language="{language}"]')
+            if switches:
+                switches[0].click()
+                wait.until(
+                    lambda driver: (
+                        driver.find_element(By.ID, field_id)
+                        .find_element(By.XPATH, "ancestor::div[contains(@class, 'form-row')]")
+                        .is_displayed()
+                    )
+                )
 
         def choose_section(self, section):
             """Pick the section in its autocomplete (select2) box by typing, as an editor would."""
@@ -141,9 +145,10 @@ def site(live_server, browser, wait, browser_settings, server_errors):
             wait.until(lambda driver: Select(driver.find_element(By.ID, "id_section")).first_selected_option.text)
             assert browser.find_element(By.ID, "id_section").get_attribute("value") == str(section.pk)
 
-        def save(self):
-            """Press Save and return the form's error messages (none when the admin took it)."""
-            button = browser.find_element(By.CSS_SELECTOR, 'input[name="_save"]')
+        def save(self, action="draft"):
+            """Press an action's button (save draft, publish now…) and return the form's error
+            messages (none when the admin took it)."""
+            button = browser.find_element(By.CSS_SELECTOR, f'button[name="desk_action"][value="{action}"]')
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
             button.click()
             wait.until(
@@ -163,7 +168,6 @@ def test_editor_writes_arabic_story_that_readers_see_right_to_left(newsroom, sit
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select
 
     section = newsroom["section"]
     site.login()
@@ -216,10 +220,9 @@ def test_editor_writes_arabic_story_that_readers_see_right_to_left(newsroom, sit
     site.show_language_tab("id_headline_ar")
     site.choose_section(section)
 
-    Select(browser.find_element(By.ID, "id_status")).select_by_value(Article.Status.PUBLISHED)
-    # No time typed: publishing stamps the story with the current time.
+    # No time typed: «publish now» stamps the story with the current time.
     assert not browser.find_element(By.ID, "id_published_at_0").get_attribute("value")
-    errors = site.save()
+    errors = site.save("publish")
     assert not errors, f"the admin refused the story: {errors}"
 
     article = Article.objects.get(headline_ar=HEADLINE)
@@ -287,7 +290,7 @@ def test_editor_direction_follows_the_field_not_the_admin(newsroom, site, browse
         assert where["quote"][end] == 0, f"{language}: a quote rule on the {end}: {where}"
 
 
-def test_article_form_loads_its_scripts_from_this_site_and_forms_language_tabs(newsroom, site, browser, wait):
+def test_article_form_loads_its_scripts_from_this_site_and_forms_its_language_switch(newsroom, site, browser, wait):
     from selenium.webdriver.common.by import By
 
     browser.get_log("browser")  # start from an empty console
@@ -302,4 +305,8 @@ def test_article_form_loads_its_scripts_from_this_site_and_forms_language_tabs(n
     assert not foreign, f"the admin loads code from other sites: {foreign}"
     script_errors = [entry["message"] for entry in browser.get_log("browser") if entry["source"] == "javascript"]
     assert not script_errors, f"the page threw: {script_errors}"
-    assert browser.find_elements(By.CSS_SELECTOR, '.ui-tabs a[href="#tab_id_body_en"]'), "no language tabs"
+    # One switch for the story's language versions.
+    assert not browser.find_element(By.ID, "id_headline_en").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, '.sahifa-language [data-language="en"]').click()
+    assert browser.find_element(By.ID, "id_headline_en").is_displayed()
+    assert not browser.find_element(By.ID, "id_headline_ar").is_displayed()

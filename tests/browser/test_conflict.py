@@ -51,7 +51,7 @@ def test_second_save_shows_who_changed_the_story_and_keeps_the_typed_text(
         server_errors.check()
 
     def save():
-        button = browser.find_element(By.CSS_SELECTOR, 'input[name="_save"]')
+        button = browser.find_element(By.CSS_SELECTOR, 'button[name="desk_action"][value="draft"]')
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         button.click()
         wait.until(

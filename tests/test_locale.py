@@ -45,13 +45,16 @@ def test_compiled_catalogue_matches_the_source():
     assert mo_file.exists(), "run `make messages` to compile the Arabic catalogue"
     with mo_file.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    pairs = [
-        (match.group(1), match.group(2))
+    entries = [
+        (match.group(1), match.group(2), match.group(3))
         for entry in _entries()[1:]
-        if (match := re.search(r'^msgid "(.+)"\nmsgstr "(.+)"$', entry, re.M))
+        if (match := re.search(r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.+)"$', entry, re.M))
     ]
-    assert len(pairs) > 50
-    stale = [
-        msgid for msgid, msgstr in pairs if compiled.gettext(msgid.replace('\\"', '"')) != msgstr.replace('\\"', '"')
-    ]
+    assert len(entries) > 50
+
+    def compiled_text(context, msgid):
+        msgid = msgid.replace('\\"', '"')
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
+    stale = [msgid for context, msgid, msgstr in entries if compiled_text(context, msgid) != msgstr.replace('\\"', '"')]
     assert not stale, f"django.mo is older than django.po for: {stale[:5]}"

@@ -56,7 +56,7 @@ def test_every_field_of_the_story_form_has_an_arabic_name_for_history_notes(supe
 def test_history_note_names_the_changed_fields_in_arabic_and_the_editor_by_name(staff_client, named_editor, now):
     story = make_article(headline="خبر عن الطقس", publish=False)
     data = form_data(staff_client.get(admin_url("article_change", story.pk)))
-    data.update(status="review", headline_ar="خبر عن الطقس غداً")
+    data.update(desk_action="review", headline_ar="خبر عن الطقس غداً")
     assert staff_client.post(admin_url("article_change", story.pk), data).status_code == 302
 
     page = staff_client.get(admin_url("article_history", story.pk)).content.decode()

@@ -15,12 +15,12 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media as JsAssetMedia
@@ -191,6 +191,8 @@ class ArticleAdminForm(forms.ModelForm):
             "schedule": Article.Status.PUBLISHED,
             "unpublish": Article.Status.UNPUBLISHED,
         }[action]
+        # The status is not a field (the button sets it): the history's note names it all the same.
+        self.status_changed = bool(self.instance.pk) and status != self.instance.status
         self.instance.status = cleaned_data["status"] = status
         if "published_at" not in self.fields:
             return
@@ -598,6 +600,21 @@ class ArticleAdmin(DraftsAdminMixin, StoryDeskViews, VersionAdmin, TranslatedAdm
             "differences": history.compare_versions(old, new),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if getattr(form, "status_changed", False):
+            # Named as Django names a changed field: its label, untranslated in the log.
+            with translation.override(None):
+                label = str(capfirst(Article._meta.get_field("status").verbose_name))
+            changed = next(
+                (entry["changed"] for entry in message if "changed" in entry and "name" not in entry["changed"]), None
+            )
+            if changed is None:
+                message.insert(0, {"changed": {"fields": [label]}})
+            elif label not in changed["fields"]:
+                changed["fields"].append(label)
+        return message
 
     def save_model(self, request, obj, form, change):
         # The photo rules and the version were checked by the form and the photo formset above;

@@ -505,7 +505,6 @@ class ArticleAdmin(DraftsAdminMixin, StoryDeskViews, VersionAdmin, TranslatedAdm
         if object_id:
             extra_context["others_editing"] = presence.others_editing(article_id=object_id, user=request.user)
             extra_context["heartbeat_url"] = reverse("admin:articles_article_heartbeat", args=[object_id])
-            extra_context.update(self.desk_context(request, object_id))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -520,6 +519,8 @@ class ArticleAdmin(DraftsAdminMixin, StoryDeskViews, VersionAdmin, TranslatedAdm
         # The explicit actions drawn as the form's buttons (desk_actions), with their labels.
         allowed = permissions.desk_actions(request.user, obj) if context.get("has_change_permission", True) else ()
         context["desk_actions"] = [(action, ACTION_LABELS[action]) for action in allowed]
+        if obj is not None and obj.pk is not None:
+            context.update(self.desk_context(request, obj))
         context["is_nav_sidebar_enabled"] = False  # the writing surface takes the page's width
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -2,7 +2,6 @@
 rows kept in the order they have on the page, and the card of a picked photo."""
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -91,11 +90,9 @@ class StoryDeskViews:
     """The story admin's views for the desk's own forms (preview links, withdrawing from review,
     a picked photo's card) and the confirmation after an action's button; ArticleAdmin mixes it in."""
 
-    def desk_context(self, request, object_id):
-        """The preview links and the withdraw button, for those who may use them."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            return {}
+    def desk_context(self, request, article):
+        """The preview links and the withdraw button, for those who may use them (``article`` is
+        the form's story, already read by the change view)."""
         context = {}
         if permissions.can_share_preview(request.user, article):
             context["share_url"] = reverse("admin:articles_article_share", args=[article.pk])

@@ -109,6 +109,9 @@ class DraftsAdminMixin:
                 base=merge.decode_base(form.data.get(merge.BASE_FIELD)), theirs=theirs, mine=mine
             )
             context["conflict_message"] = merge.conflict_message(conflict)
+            # The merged save does what the held one was asked to do (the button pressed: save
+            # draft, send for review, publish…); the field's own cleaning checked the value.
+            context["conflict_action"] = form.cleaned_data.get("desk_action") or "save"
             context["base_state"] = merge.encode_base(theirs)  # the next save starts from theirs
         elif form.is_bound:
             context["base_state"] = form.data.get(merge.BASE_FIELD, "")

@@ -146,9 +146,13 @@ def site(live_server, browser, wait, browser_settings, server_errors):
             assert browser.find_element(By.ID, "id_section").get_attribute("value") == str(section.pk)
 
         def save(self, action="draft"):
-            """Press an action's button (save draft, publish now…) and return the form's error
-            messages (none when the admin took it)."""
-            button = browser.find_element(By.CSS_SELECTOR, f'button[name="desk_action"][value="{action}"]')
+            """Press an action's button (save draft, publish now…), or with action=None the plain
+            «احفظ» button of a form without actions (a front's place, the restore page), and
+            return the form's error messages (none when the admin took it)."""
+            if action is None:
+                button = browser.find_element(By.CSS_SELECTOR, 'input[type="submit"][name="_save"]')
+            else:
+                button = browser.find_element(By.CSS_SELECTOR, f'button[name="desk_action"][value="{action}"]')
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
             button.click()
             wait.until(

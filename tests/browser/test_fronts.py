@@ -59,7 +59,7 @@ def test_editor_rearranges_the_front_page_and_a_reader_sees_it(newsroom, site, b
         )
     ).click()
     Select(browser.find_element(By.ID, "id_place")).select_by_value("0")
-    assert site.save() == []
+    assert site.save(None) == []
 
     # A second story in the first top place, then the editor moves it up with its button.
     site.open("/admin/articles/frontslot/add/")
@@ -73,7 +73,7 @@ def test_editor_rearranges_the_front_page_and_a_reader_sees_it(newsroom, site, b
         )
     ).click()
     Select(browser.find_element(By.ID, "id_place")).select_by_value("1")
-    assert site.save() == []
+    assert site.save(None) == []
 
     up = browser.find_element(By.CSS_SELECTOR, 'button[name="step"][value="-1"]:not([disabled])')
     assert "معرض" in up.get_attribute("aria-label")

@@ -336,11 +336,11 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     hala.save()
     assert hala.finds(".messagelist .success")
 
-    # Khaled, on the page he opened before, writes a dek and saves: the save is held.
+    # Khaled, on the page he opened before, writes a dek and sends the story for review: held.
     khaled.type_into("#id_dek_ar", MY_DEK)
-    khaled.save()
+    khaled.save("review")
     stored = Article.objects.get(pk=story.pk)
-    assert (stored.headline_ar, stored.dek_ar) == (THEIR_HEADLINE, "")
+    assert (stored.headline_ar, stored.dek_ar, stored.status) == (THEIR_HEADLINE, "", Article.Status.DRAFT)
     errors = " ".join(element.text for element in khaled.finds(".errorlist"))
     assert "هالة سليم" in errors and "لم يُحفظ شيء من نسختك" in errors
     assert "هالة سليم" in khaled.find(".sahifa-conflict").text
@@ -370,6 +370,8 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     assert stored.headline_ar == THEIR_HEADLINE
     assert THEIR_PARAGRAPH in stored.body_ar
     assert stored.dek_ar == MY_DEK
+    assert stored.status == Article.Status.REVIEW  # the merged save did what he had asked
+    assert khaled.find(".messagelist .success").text.startswith(f"أُرسلت القصة «{THEIR_HEADLINE}» إلى المراجعة")
     assert [byline.text for byline in stored.bylines.all()] == ["هالة سليم"]
     assert stored.updated_by == newsroom["khaled"]
 

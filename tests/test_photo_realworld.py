@@ -1,0 +1,646 @@
+"""Files as real devices, software and agencies write them, through the photo desk.
+
+Each case builds one file the way its producer does (byte by byte where Pillow cannot),
+sends it through ``image_create`` (and the whole folder through ``import_images``) on a
+fresh install's agency catalogue, and checks what an editor would notice: stored or
+refused with its Arabic reason, caption and alt text in the fields of their language, the
+credit line as written and its agency, the by-lines, the usage terms, and renditions
+upright and in sRGB. A refusal leaves nothing behind.
+
+With ``PHOTO_FILES_REPORT`` set to a path, the table of what each file gave is written
+there (``bench/photo_files.py`` does so for ``bench/results/photo-files.md``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from PIL import Image as PILImage
+
+from articles.models import CreditSuggestion, Image
+from articles.photos import images
+from articles.photos import services as photo_services
+
+from . import photo_files as pf
+from .test_images import few_renditions, stored_files  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agency_catalogue", "few_renditions")]
+
+P3 = pf.rgb_profile(pf.DISPLAY_P3, name="Display P3")
+GREEN = (60, 160, 60)
+
+
+# --- How producers write their files -------------------------------------------------------
+
+
+def iim(*datasets: tuple[int, int, bytes]) -> bytes:
+    """IPTC IIM datasets: 0x1C, record, number, two-byte length, value."""
+    return b"".join(b"\x1c" + bytes([r, n]) + struct.pack(">H", len(v)) + v for r, n, v in datasets)
+
+
+def resource(number: int, data: bytes) -> bytes:
+    return b"8BIM" + struct.pack(">H", number) + b"\0\0" + struct.pack(">I", len(data)) + data + b"\0" * (len(data) % 2)
+
+
+def app13(*resources: bytes) -> bytes:
+    return b"Photoshop 3.0\0" + b"".join(resources)
+
+
+def with_segment(jpeg: bytes, marker: int, payload: bytes) -> bytes:
+    """``jpeg`` with one more segment right after its start of image, as metadata tools put APP13."""
+    return jpeg[:2] + bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def xmp(attributes: str = "", body: str = "") -> bytes:
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"'
+        ' xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+        f" {attributes}>{body}</rdf:Description></rdf:RDF></x:xmpmeta>\n" + " " * 200 + '\n<?xpacket end="w"?>'
+    ).encode()
+
+
+def alt(tag: str, *items: tuple[str, str]) -> str:
+    lis = "".join(f'<rdf:li xml:lang="{lang}">{text}</rdf:li>' for lang, text in items)
+    return f"<{tag}><rdf:Alt>{lis}</rdf:Alt></{tag}>"
+
+
+def seq(tag: str, *items: str) -> str:
+    return f"<{tag}><rdf:Seq>{''.join(f'<rdf:li>{item}</rdf:li>' for item in items)}</rdf:Seq></{tag}>"
+
+
+def camera_exif(*, make: str, model: str, orientation: int = 1, gps: bool = False) -> PILImage.Exif:
+    exif = PILImage.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112] = make, model, orientation
+    exif[0x0131] = f"{model} 17.4" if make == "Apple" else "Ver.1.0"
+    exif.get_ifd(0x8769)[0x9003] = "2024:03:14 09:26:53"
+    if gps:
+        place = exif.get_ifd(0x8825)
+        place[1], place[2], place[3], place[4] = "N", (21.0, 29.0, 12.5), "E", (39.0, 11.0, 3.2)
+    return exif
+
+
+def photo(color=GREEN, size=(96, 64)) -> PILImage.Image:
+    """A photo whose left half is ``color`` and right half dark, so turning it shows."""
+    image = PILImage.new("RGB", size, (20, 20, 20))
+    image.paste(color, (0, 0, size[0] // 2, size[1]))
+    return image
+
+
+def iphone_heic() -> bytes:
+    exif = camera_exif(make="Apple", model="iPhone 15 Pro", orientation=6, gps=True)
+    return pf.encode(photo(), "HEIF", quality=90, exif=exif.tobytes(), icc_profile=P3)
+
+
+def iphone_portrait_mpo() -> bytes:
+    exif = camera_exif(make="Apple", model="iPhone 13", orientation=6, gps=True)
+    first, depth = photo(), PILImage.new("RGB", (96, 64), (128, 128, 128))
+    return pf.encode(first, "MPO", save_all=True, append_images=[depth], exif=exif, quality=92)
+
+
+def canon_dslr() -> bytes:
+    exif = camera_exif(make="Canon", model="Canon EOS R5")
+    data = pf.encode(photo(), "MPO", save_all=True, append_images=[photo().resize((48, 32))], exif=exif, quality=92)
+    block = iim(
+        (1, 90, b"\x1b%G"),
+        (2, 80, b"Mohammed Al-Shaikh"),
+        (2, 110, b"AFP"),
+        (2, 115, b"AFP"),
+        (2, 120, b"Pilgrims circle the Kaaba at the Grand Mosque in Mecca."),
+    )
+    return with_segment(data, 0xED, app13(resource(0x0404, block)))
+
+
+def photo_mechanic() -> bytes:
+    block = iim(
+        (1, 90, b"\x1b%G"),
+        (2, 80, "José Ñúñez".encode()),
+        (2, 80, "Kai Pfaffenbach".encode()),
+        (2, 110, b"EPA-EFE"),
+        (2, 120, "Fans in Zürich celebrate — Schweiz gewinnt 2:1.".encode()),
+        (2, 25, b"football"),
+        (2, 25, "Zürich".encode()),
+    )
+    jpeg = pf.encode(photo(), "JPEG", quality=90, exif=camera_exif(make="NIKON CORPORATION", model="NIKON Z 9"))
+    return with_segment(jpeg, 0xED, app13(resource(0x0404, block)))
+
+
+def photoshop_mac() -> bytes:
+    packet = xmp(
+        'photoshop:Credit="REUTERS" photoshop:City="Beirut" photoshop:Country="Lebanon"'
+        ' photoshop:Headline="Port blast anniversary" xmp:CreatorTool="Adobe Photoshop 25.0 (Macintosh)"'
+        ' xmp:MetadataDate="2024-08-04T10:00:00+03:00"',
+        alt("dc:description", ("x-default", "Relatives hold portraits of victims near the port of Beirut."))
+        + seq("dc:creator", "Mohamed Azakir"),
+    )
+    jpeg = pf.encode(photo(), "JPEG", quality=90, xmp=packet, icc_profile=P3)
+    return with_segment(jpeg, 0xED, pf.photoshop_mac_block())
+
+
+def lightroom() -> bytes:
+    packet = xmp(
+        'xmp:CreatorTool="Adobe Photoshop Lightroom Classic 13.2 (Macintosh)"'
+        ' xmp:MetadataDate="2024-05-01T12:00:00+03:00"',
+        alt(
+            "dc:description",
+            ("x-default", "أطفال يلعبون على شاطئ غزة"),
+            ("ar", "أطفال يلعبون على شاطئ غزة"),
+            ("en", "Children play on a Gaza beach"),
+        )
+        + alt(
+            "Iptc4xmpCore:AltTextAccessibility",
+            ("ar", "أطفال على الرمل قرب البحر"),
+            ("en", "Children on sand by the sea"),
+        )
+        + seq("dc:creator", "محمد سالم", "Ahmed Zakot")
+        + "<photoshop:Credit>Anadolu via Getty Images</photoshop:Credit>",
+    )
+    return pf.encode(photo(), "JPEG", quality=90, xmp=packet)
+
+
+REUTERS_CAPTION = (
+    "A man walks past a damaged building following an earthquake in Antakya, Hatay province, Turkey, "
+    "February 9, 2023. Rescuers searched through the rubble of collapsed buildings for a fourth night, "
+    "as the death toll from the country's worst earthquake in decades climbed past 20,000 and the "
+    "government faced questions about its response, with survivors saying help was slow to arrive in "
+    "several towns and villages near the epicentre of the quake. REUTERS/Umit Bektas "
+    'SEARCH "TURKEY QUAKE" FOR THIS STORY. SEARCH "WIDER IMAGE" FOR ALL STORIES. '
+    "THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY. NO RESALES. NO ARCHIVES."
+)
+
+
+def reuters_wire() -> bytes:
+    block = iim(
+        (1, 90, b"\x1b%G"),
+        (2, 5, b"TURKEY-QUAKE/"),
+        (2, 40, b"EDITORIAL USE ONLY. NO RESALES. NO ARCHIVES."),
+        (2, 80, b"UMIT BEKTAS"),
+        (2, 90, b"ANTAKYA"),
+        (2, 101, b"Turkey"),
+        (2, 110, b"REUTERS"),
+        (2, 115, b"X90003"),
+        (2, 120, REUTERS_CAPTION.encode()),
+    )
+    jpeg = pf.encode(photo(), "JPEG", quality=85)
+    return with_segment(jpeg, 0xED, app13(resource(0x0404, block)))
+
+
+def afp_getty() -> bytes:
+    block = iim(
+        (2, 80, b"FADEL SENNA"),
+        (2, 110, b"AFP/Getty Images"),
+        (2, 115, b"AFP"),
+        (2, 116, b"2024 AFP"),
+        (2, 120, b"Moroccan fans cheer in Rabat on December 10, 2022. (Photo by FADEL SENNA / AFP)"),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
+def canadian_press_handout() -> bytes:
+    block = iim(
+        (2, 40, b"ONE TIME USE ONLY; NO ARCHIVES; MANDATORY CREDIT"),
+        (2, 80, b"HO"),
+        (2, 110, b"THE CANADIAN PRESS/HO-Parks Canada"),
+        (2, 120, b"A grizzly bear in Banff National Park in a handout photo. THE CANADIAN PRESS/HO-Parks Canada"),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
+def legacy_arabic() -> bytes:
+    block = iim(
+        (2, 80, "سامي العلي".encode("cp1256")),
+        (2, 110, "واس".encode("cp1256")),
+        (2, 120, "خادم الحرمين الشريفين يستقبل ضيوفه في الرياض".encode("cp1256")),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
+def german_latin1() -> bytes:
+    block = iim(
+        (2, 80, "Jörg Müller".encode("latin-1")),
+        (2, 110, b"dpa"),
+        (2, 120, "Dateigröße: Hochwasser an der Elbe in Dresden, Straßen überflutet.".encode("latin-1")),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
+def whatsapp() -> bytes:
+    # WhatsApp re-encodes at about quality 60 with a plain JFIF header: no EXIF, IPTC, XMP or profile.
+    return pf.encode(photo().resize((80, 54)), "JPEG", quality=60)
+
+
+def android_screenshot() -> bytes:
+    return pf.encode(photo(size=(108, 240)), "PNG", optimize=True)
+
+
+def png_text_after_pixels() -> bytes:
+    base = pf.encode(photo(), "PNG")
+    packet = xmp("", alt("dc:description", ("x-default", "Ships queue at the entrance of the Suez Canal")))
+    itxt = pf.png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + packet)
+    block = iim((2, 110, b"AP Photo"), (2, 80, b"Amr Nabil"))
+    text = f"\niptc\n{len(block):8d}\n{block.hex()}\n".encode()
+    ztxt = pf.png_chunk(b"zTXt", b"Raw profile type iptc\0\0" + zlib.compress(text))
+    iend = base.rindex(b"IEND") - 4
+    return base[:iend] + itxt + ztxt + base[iend:]
+
+
+def grey16() -> bytes:
+    return pf.encode(PILImage.new("I;16", (96, 64), 30000), "PNG")
+
+
+def cmyk_adobe() -> bytes:
+    return pf.encode(pf.flat((0, 255, 255, 0), mode="CMYK"), "JPEG", quality=95)
+
+
+def palette_png() -> bytes:
+    logo = PILImage.new("P", (96, 64), 0)
+    logo.putpalette([0, 0, 0, 20, 90, 200] + [0] * 762)
+    logo.paste(1, (0, 0, 48, 64))
+    return pf.encode(logo, "PNG", transparency=0)
+
+
+def animated_webp() -> bytes:
+    frames = [PILImage.new("RGB", (96, 64), color) for color in ((200, 30, 30), (30, 200, 30), (30, 30, 200))]
+    return pf.encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=200, loop=0)
+
+
+def truncated(make):
+    def cut() -> bytes:
+        data = make()
+        return data[: len(data) * 2 // 3]
+
+    return cut
+
+
+def cut_in_first_frame() -> bytes:
+    data = iphone_portrait_mpo()
+    start = data.index(b"\xff\xda")
+    end = data.index(b"\xff\xd9", start)  # the first frame's end of image
+    return data[: (start + end) // 2]
+
+
+def noisy(fmt: str, **options):
+    def make() -> bytes:
+        return pf.encode(PILImage.effect_noise((160, 120), 60).convert("RGB"), fmt, **options)
+
+    return make
+
+
+def html_polyglot() -> bytes:
+    # A GIF-less polyglot: a valid JPEG whose comment is a web page, served as .jpg to a sniffing browser.
+    page = b"<html><body><script>alert(document.cookie)</script></body></html>"
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xFE, page)
+
+
+def svg_file() -> bytes:
+    return b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+# --- What the editor should find ----------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    kind: str
+    name: str
+    make: object
+    refused: str = ""  # a word of the Arabic reason when the file must be refused
+    format: str = ""
+    size: tuple[int, int] | None = None
+    fields: dict = field(default_factory=dict)  # field → exact value
+    contains: dict = field(default_factory=dict)  # field → text it must contain
+    agency: str = ""  # slug of the agency resolved; "?" for a credit suggestion
+    colour: tuple | None = None  # rendition colour at the left quarter, in sRGB
+    turned: bool = False  # EXIF orientation 6: the photo's left half must be shown on top
+
+
+DAMAGED = "تالفة"
+MARKUP = "شيفرة"
+NOT_A_PHOTO = "ليس صورة مقبولة"
+
+CASES = [
+    Case(
+        "iPhone HEIC: EXIF (Apple, GPS, orientation 6), Display P3",
+        "IMG_4321.HEIC",
+        iphone_heic,
+        format="HEIF",
+        size=(64, 96),
+        colour=pf.in_srgb(GREEN, P3),
+        turned=True,
+    ),
+    Case(
+        "iPhone portrait JPEG (MPO with depth frame, orientation 6)",
+        "IMG_4322.JPG",
+        iphone_portrait_mpo,
+        format="JPEG",
+        size=(64, 96),
+        colour=GREEN,
+        turned=True,
+    ),
+    Case(
+        "Canon DSLR JPEG with MPF preview, IPTC by-line and credit",
+        "_MG_0042.JPG",
+        canon_dslr,
+        format="JPEG",
+        size=(96, 64),
+        fields={
+            "photographer": "Mohammed Al-Shaikh",
+            "credit_line": "AFP",
+            "caption_en": "Pilgrims circle the Kaaba at the Grand Mosque in Mecca.",
+            "caption_ar": "",
+        },
+        agency="afp",
+        colour=GREEN,
+    ),
+    Case(
+        "Nikon / Photo Mechanic IIM, 1:90 UTF-8, two by-lines",
+        "DSC_1234.JPG",
+        photo_mechanic,
+        format="JPEG",
+        fields={
+            "photographer": "José Ñúñez, Kai Pfaffenbach",
+            "caption_en": "Fans in Zürich celebrate — Schweiz gewinnt 2:1.",
+            "credit_line": "EPA-EFE",
+            "keywords": "football, Zürich",
+        },
+        agency="epa",
+    ),
+    Case(
+        "Photoshop for Mac JPEG: print-settings plist, XMP attribute form, P3",
+        "beirut.jpg",
+        photoshop_mac,
+        format="JPEG",
+        fields={
+            "credit_line": "REUTERS",
+            "caption_en": "Relatives hold portraits of victims near the port of Beirut.",
+            "photographer": "Mohamed Azakir",
+            "headline": "Port blast anniversary",
+            "location": "Beirut, Lebanon",
+        },
+        agency="reuters",
+        colour=pf.in_srgb(GREEN, P3),
+    ),
+    Case(
+        "Lightroom export: XMP element form, rdf:Alt captions and alt text in ar and en",
+        "gaza-beach.jpg",
+        lightroom,
+        format="JPEG",
+        fields={
+            "caption_ar": "أطفال يلعبون على شاطئ غزة",
+            "caption_en": "Children play on a Gaza beach",
+            "alt_text_ar": "أطفال على الرمل قرب البحر",
+            "alt_text_en": "Children on sand by the sea",
+            "photographer": "محمد سالم, Ahmed Zakot",
+            "credit_line": "Anadolu via Getty Images",
+        },
+        agency="anadolu",
+    ),
+    Case(
+        "Reuters wire JPEG: credit REUTERS, special instructions, caption over 500 characters",
+        "2023-02-09T120000Z_1_LYNXMPEJ180BK_RTRMADP_3_TURKEY-QUAKE.JPG",
+        reuters_wire,
+        format="JPEG",
+        fields={"caption_en": REUTERS_CAPTION, "credit_line": "REUTERS", "photographer": "UMIT BEKTAS"},
+        contains={"usage_terms": "EDITORIAL USE ONLY", "location": "ANTAKYA"},
+        agency="reuters",
+    ),
+    Case(
+        "AFP distributed by Getty: credit «AFP/Getty Images»",
+        "GettyImages-1245000000.jpg",
+        afp_getty,
+        format="JPEG",
+        fields={"credit_line": "AFP/Getty Images", "photographer": "FADEL SENNA", "copyright_notice": "2024 AFP"},
+        agency="afp",
+    ),
+    Case(
+        "Canadian Press handout: «ONE TIME USE ONLY; NO ARCHIVES»",
+        "CPT101.jpg",
+        canadian_press_handout,
+        format="JPEG",
+        fields={"credit_line": "THE CANADIAN PRESS/HO-Parks Canada"},
+        contains={"usage_terms": "ONE TIME USE ONLY; NO ARCHIVES"},
+        agency="?",
+    ),
+    Case(
+        "Legacy Arabic IIM in Windows-1256, no 1:90",
+        "spa-riyadh.jpg",
+        legacy_arabic,
+        format="JPEG",
+        fields={
+            "caption_ar": "خادم الحرمين الشريفين يستقبل ضيوفه في الرياض",
+            "caption_en": "",
+            "photographer": "سامي العلي",
+            "credit_line": "واس",
+        },
+        agency="spa",
+    ),
+    Case(
+        "German IIM in Latin-1, no 1:90",
+        "dpa-dresden.jpg",
+        german_latin1,
+        format="JPEG",
+        fields={
+            "caption_en": "Dateigröße: Hochwasser an der Elbe in Dresden, Straßen überflutet.",
+            "photographer": "Jörg Müller",
+            "credit_line": "dpa",
+        },
+        agency="dpa",
+    ),
+    Case(
+        "WhatsApp-recompressed JPEG, no metadata at all",
+        "IMG-20240314-WA0007.jpg",
+        whatsapp,
+        format="JPEG",
+        size=(80, 54),
+        fields={"caption_ar": "", "caption_en": "", "credit_line": "", "photographer": "", "usage_terms": ""},
+        colour=GREEN,
+    ),
+    Case(
+        "Android PNG screenshot",
+        "Screenshot_20240314-092653.png",
+        android_screenshot,
+        format="PNG",
+        size=(108, 240),
+        colour=GREEN,
+    ),
+    Case(
+        "PNG: iTXt XMP after IDAT, zTXt «Raw profile type iptc»",
+        "suez.png",
+        png_text_after_pixels,
+        format="PNG",
+        fields={
+            "caption_en": "Ships queue at the entrance of the Suez Canal",
+            "credit_line": "AP Photo",
+            "photographer": "Amr Nabil",
+        },
+        agency="ap",
+    ),
+    Case("16-bit greyscale PNG", "scan16.png", grey16, format="PNG", colour=(117, 117, 117)),
+    Case("CMYK JPEG (Adobe APP14, inverted)", "print-cmyk.jpg", cmyk_adobe, format="JPEG", colour=(255, 0, 0)),
+    Case(
+        "Palette PNG with transparency (as a GIF converts)",
+        "logo.png",
+        palette_png,
+        format="PNG",
+        colour=(20, 90, 200),
+    ),
+    Case(
+        "Animated WebP, three frames",
+        "loop.webp",
+        animated_webp,
+        format="WEBP",
+        colour=(200, 30, 30),
+    ),
+    Case("Truncated JPEG", "cut.jpg", truncated(noisy("JPEG", quality=90)), refused=DAMAGED),
+    Case("Truncated PNG", "cut.png", truncated(noisy("PNG")), refused=DAMAGED),
+    Case("Truncated WebP", "cut.webp", truncated(noisy("WEBP", quality=90)), refused=DAMAGED),
+    Case("Truncated HEIC", "cut.heic", truncated(iphone_heic), refused=DAMAGED),
+    Case("Truncated iPhone MPO (cut inside the photo)", "cut-portrait.jpg", cut_in_first_frame, refused=DAMAGED),
+    Case(
+        "iPhone MPO whose depth frame is cut off (the photo itself whole)",
+        "IMG_4323.JPG",
+        truncated(iphone_portrait_mpo),
+        format="JPEG",
+        size=(64, 96),
+        colour=GREEN,
+        turned=True,
+    ),
+    Case("HTML page hidden in a JPEG comment (polyglot)", "cat.jpg", html_polyglot, refused=MARKUP),
+    Case("SVG with a script, named .jpg", "logo.jpg", svg_file, refused=MARKUP),
+    Case("PDF named .jpg", "scan.jpg", lambda: b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n", refused=NOT_A_PHOTO),
+]
+
+RESULTS: dict[str, str] = {}
+
+
+def rendition(image: Image, settings) -> PILImage.Image:
+    path = settings.MEDIA_ROOT / image.rendition_name("full", image.rendition_widths("full")[-1], "jpeg")
+    with PILImage.open(path) as decoded:
+        decoded.load()
+        return decoded.copy()
+
+
+def close(actual, expected, tolerance: int = 8) -> bool:
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=False))
+
+
+def nothing_stored(settings) -> bool:
+    return (
+        not Image.objects.exists()
+        and not CreditSuggestion.objects.exists()
+        and stored_files(settings.MEDIA_ROOT) == []
+        and stored_files(settings.PRIVATE_MEDIA_ROOT) == []
+    )
+
+
+def describe(image: Image) -> str:
+    parts = [f"stored {image.format} {image.width}×{image.height}"]
+    for name in ("caption_ar", "caption_en", "alt_text_ar", "alt_text_en", "photographer", "credit_line"):
+        value = getattr(image, name)
+        if value:
+            parts.append(f"{name}: «{value if len(value) <= 60 else value[:57] + '…'}»")
+    if image.credit_id:
+        parts.append(f"agency: {image.credit.name_en}")
+    elif image.credit_suggestion_id:
+        parts.append("agency: unknown, a credit suggestion")
+    if image.usage_terms:
+        parts.append(f"usage terms: «{image.usage_terms}»")
+    return "; ".join(parts)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_real_world_file_gives_what_the_editor_expects(case, settings):
+    data = case.make()
+    with translation.override("ar"):
+        if case.refused:
+            with pytest.raises(images.ImageRejected) as refusal:
+                photo_services.image_create(file=ContentFile(data, name=case.name))
+            message = refusal.value.messages[0]
+            RESULTS[case.kind] = f"refused: {message}"
+            assert f"«{case.name}»" in message and case.refused in message, message
+            assert nothing_stored(settings)
+            return
+        image = photo_services.image_create(file=ContentFile(data, name=case.name))
+
+    image.refresh_from_db()
+    RESULTS[case.kind] = describe(image)
+    assert image.format == case.format
+    if case.size:
+        assert (image.width, image.height) == case.size
+    for name, expected in case.fields.items():
+        assert (getattr(image, name) or "") == expected, name
+    for name, expected in case.contains.items():
+        assert expected in (getattr(image, name) or ""), name
+    if case.agency == "?":
+        assert image.credit is None and image.credit_suggestion.text == image.credit_line[:150]
+    elif case.agency:
+        assert image.credit is not None and image.credit.slug == case.agency
+        assert image.credit_suggestion is None
+    else:
+        assert image.credit is None and image.credit_suggestion is None
+    shown = rendition(image, settings)
+    assert shown.width / shown.height == pytest.approx(image.width / image.height, rel=0.05)
+    assert not shown.info.get("exif") and "icc_profile" not in shown.info
+    if case.colour:
+        # Where the photo's left half is shown: on top once a phone's orientation 6 is applied.
+        at = (shown.width // 2, shown.height // 4) if case.turned else (shown.width // 4, shown.height // 2)
+        assert close(shown.getpixel(at), case.colour), (shown.getpixel(at), case.colour)
+    if case.turned:
+        assert max(shown.getpixel((shown.width // 2, shown.height * 3 // 4))) < 40  # the dark half below
+
+
+def test_a_folder_of_them_imports_the_good_and_reports_the_bad(tmp_path, settings):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    for case in CASES:
+        (folder / case.name).write_bytes(case.make())
+    good = [case for case in CASES if not case.refused]
+    bad = [case for case in CASES if case.refused]
+    output, errors = io.StringIO(), io.StringIO()
+
+    with translation.override("ar"):
+        for _run in range(2):  # a second run of the same folder imports nothing twice
+            with pytest.raises(CommandError):  # the command fails when a file was refused
+                call_command("import_images", str(folder), stdout=output, stderr=errors)
+
+    assert Image.objects.count() == len(good)
+    report = output.getvalue() + errors.getvalue()
+    for case in bad:
+        assert case.name in report
+    assert f"{len(good)} imported, 0 already in the library, {len(bad)} refused." in report
+    assert f"0 imported, {len(good)} already in the library, {len(bad)} refused." in report
+
+
+@pytest.fixture(scope="module", autouse=True)
+def results_table():
+    yield
+    target = os.environ.get("PHOTO_FILES_REPORT")
+    if not target or not RESULTS:
+        return
+    lines = [
+        "# Real-world photo files through the photo desk",
+        "",
+        "Each file is made by `tests/test_photo_realworld.py` as its producer writes it and sent through",
+        "`image_create` on a fresh install's agency catalogue (Arabic admin). Regenerate with",
+        "`bench/photo_files.py`.",
+        "",
+        "| File | What it gave |",
+        "| --- | --- |",
+    ]
+    for case in CASES:
+        if case.kind in RESULTS:
+            lines.append(f"| {case.kind} | {RESULTS[case.kind].replace('|', '/')} |")
+    Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")

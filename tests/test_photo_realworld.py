@@ -228,6 +228,17 @@ def legacy_arabic() -> bytes:
     return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
 
 
+def legacy_arabic_with_latin() -> bytes:
+    # An Arabic desk's caption that names more in Latin than it says in Arabic.
+    block = iim(
+        (2, 80, b"Mohamed Abd El Ghany"),
+        (2, 110, b"REUTERS"),
+        (2, 120, "متظاهرون في القاهرة. REUTERS/Mohamed Abd El Ghany (EGYPT)".encode("cp1256")),
+        (2, 116, "تصوير: REUTERS/Mohamed Abd El Ghany".encode("cp1256")),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
 def german_latin1() -> bytes:
     block = iim(
         (2, 80, "Jörg Müller".encode("latin-1")),
@@ -403,7 +414,7 @@ CASES = [
             "caption_en": "Children play on a Gaza beach",
             "alt_text_ar": "أطفال على الرمل قرب البحر",
             "alt_text_en": "Children on sand by the sea",
-            "photographer": "محمد سالم, Ahmed Zakot",
+            "photographer": "محمد سالم، Ahmed Zakot",
             "credit_line": "Anadolu via Getty Images",
         },
         agency="anadolu",
@@ -446,6 +457,18 @@ CASES = [
             "credit_line": "واس",
         },
         agency="spa",
+    ),
+    Case(
+        "Legacy Arabic IIM in Windows-1256 with Latin names, no 1:90",
+        "cairo.jpg",
+        legacy_arabic_with_latin,
+        format="JPEG",
+        fields={
+            "caption_ar": "متظاهرون في القاهرة. REUTERS/Mohamed Abd El Ghany (EGYPT)",
+            "copyright_notice": "تصوير: REUTERS/Mohamed Abd El Ghany",
+            "credit_line": "REUTERS",
+        },
+        agency="reuters",
     ),
     Case(
         "German IIM in Latin-1, no 1:90",

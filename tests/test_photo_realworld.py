@@ -248,6 +248,18 @@ def german_latin1() -> bytes:
     return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
 
 
+def compact_camera(make: str, model: str, description: str):
+    """A camera or phone that writes its own name (or a placeholder) where the caption goes."""
+
+    def make_file() -> bytes:
+        exif = camera_exif(make=make, model=model)
+        exif[0x010E] = description.encode()  # phones write UTF-8 bytes in this ASCII tag
+        exif[0x013B] = " " * 36  # Artist: padded blank, as Canon and Nikon leave it
+        return pf.encode(photo(), "JPEG", quality=90, exif=exif)
+
+    return make_file
+
+
 def whatsapp() -> bytes:
     # WhatsApp re-encodes at about quality 60 with a plain JFIF header: no EXIF, IPTC, XMP or profile.
     return pf.encode(photo().resize((80, 54)), "JPEG", quality=60)
@@ -481,6 +493,34 @@ CASES = [
             "credit_line": "dpa",
         },
         agency="dpa",
+    ),
+    Case(
+        "Olympus compact JPEG: EXIF description «OLYMPUS DIGITAL CAMERA»",
+        "P3140001.JPG",
+        compact_camera("OLYMPUS IMAGING CORP.", "TG-6", "OLYMPUS DIGITAL CAMERA         "),
+        format="JPEG",
+        fields={"caption_ar": "", "caption_en": "", "photographer": ""},
+    ),
+    Case(
+        "Huawei phone JPEG: EXIF description «Exif_JPEG_PICTURE»",
+        "IMG_20240314_101010.jpg",
+        compact_camera("HUAWEI", "ELE-L29", "Exif_JPEG_PICTURE"),
+        format="JPEG",
+        fields={"caption_ar": "", "caption_en": ""},
+    ),
+    Case(
+        "Sony camera JPEG: EXIF description is the model's name",
+        "DSC01234.JPG",
+        compact_camera("SONY", "ILCE-7M4", "ILCE-7M4"),
+        format="JPEG",
+        fields={"caption_ar": "", "caption_en": ""},
+    ),
+    Case(
+        "Phone JPEG with a caption typed in its gallery (EXIF description, UTF-8)",
+        "IMG_20240315_081500.jpg",
+        compact_camera("samsung", "SM-S918B", "حريق في سوق الحميدية بدمشق"),
+        format="JPEG",
+        fields={"caption_ar": "حريق في سوق الحميدية بدمشق", "caption_en": ""},
     ),
     Case(
         "WhatsApp-recompressed JPEG, no metadata at all",

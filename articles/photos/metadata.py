@@ -395,6 +395,34 @@ def _exif_text(value) -> str:
     return value.replace("\x00", " ").strip()
 
 
+# What cameras and phones write in EXIF ImageDescription when nobody wrote a caption: their own
+# name, or a word such as «Exif_JPEG_PICTURE» (Huawei, Samsung). Never a caption.
+_PLACEHOLDER_DESCRIPTIONS = {
+    "olympus digital camera",
+    "sony dsc",
+    "konica minolta digital camera",
+    "minolta digital camera",
+    "digital camera",
+    "exif_jpeg_picture",
+    "exif jpeg",
+    "jpeg",
+    "picture",
+    "image",
+    "default",
+    "dcim",
+    "samsung camera pictures",
+    "hdr",
+}
+
+
+def _placeholder(description: str, exif) -> bool:
+    text = " ".join(description.split()).casefold()
+    own_names = {" ".join(str(exif.get(tag) or "").split()).casefold() for tag in (0x010F, 0x0110)}
+    make_model = " ".join(str(exif.get(tag) or "") for tag in (0x010F, 0x0110))
+    own_names.add(" ".join(make_model.split()).casefold())
+    return text in _PLACEHOLDER_DESCRIPTIONS or text in own_names - {""} or text.startswith("<kenox")
+
+
 def read_exif(image: PILImage.Image) -> dict:
     try:
         exif = image.getexif()
@@ -403,8 +431,9 @@ def read_exif(image: PILImage.Image) -> dict:
         return {}
     # EXIF Copyright may hold the photographer's and the editor's notices apart, separated by NUL.
     copyright_notice = " ".join(part.strip() for part in str(exif.get(0x8298) or "").split("\x00") if part.strip())
+    description = _exif_text(exif.get(0x010E))
     result = {
-        "caption": _exif_text(exif.get(0x010E)),
+        "caption": "" if _placeholder(description, exif) else description,
         "creators": tuple(name for name in [_exif_text(exif.get(0x013B))] if name),
         "copyright_notice": _exif_text(copyright_notice),
         "date_created": _date(_exif_text(taken)),

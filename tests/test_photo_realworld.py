@@ -260,6 +260,39 @@ def compact_camera(make: str, model: str, description: str):
     return make_file
 
 
+def mp4(video: bytes, *, udta: bytes = b"") -> bytes:
+    def box(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data) + 8) + kind + data
+
+    moov = box(b"mvhd", b"\0" * 100) + (box(b"udta", udta) if udta else b"")
+    return box(b"ftyp", b"mp42\0\0\0\0isommp42") + box(b"moov", moov) + box(b"mdat", video)
+
+
+# Compressed video spells anything now and then; here it spells what a browser would sniff as SVG.
+VIDEO = bytes(range(256)) * 40 + b"<svg onload=" + bytes(range(255, -1, -1)) * 40
+
+
+def samsung_motion_photo() -> bytes:
+    exif = camera_exif(make="samsung", model="SM-S918B")
+    jpeg = pf.encode(photo(), "JPEG", quality=90, exif=exif)
+    sef = b"\0\0\x30\x0a" + b"MotionPhoto_Data" + b"SEFH" + struct.pack("<II", 106, 1) + b"SEFT"
+    return jpeg + b"MotionPhoto_Data" + mp4(VIDEO) + sef
+
+
+def google_motion_photo() -> bytes:
+    video = mp4(VIDEO)
+    packet = xmp(
+        'xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MotionPhoto="1"'
+        ' GCamera:MotionPhotoVersion="1"',
+        f"<photoshop:Credit>Reuters</photoshop:Credit><!-- video length {len(video)} -->",
+    )
+    return pf.encode(photo(), "JPEG", quality=90, xmp=packet) + video
+
+
+def motion_photo_with_script() -> bytes:
+    return pf.encode(photo(), "JPEG", quality=90) + mp4(VIDEO, udta=b"<script>alert(1)</script>")
+
+
 def whatsapp() -> bytes:
     # WhatsApp re-encodes at about quality 60 with a plain JFIF header: no EXIF, IPTC, XMP or profile.
     return pf.encode(photo().resize((80, 54)), "JPEG", quality=60)
@@ -521,6 +554,27 @@ CASES = [
         compact_camera("samsung", "SM-S918B", "حريق في سوق الحميدية بدمشق"),
         format="JPEG",
         fields={"caption_ar": "حريق في سوق الحميدية بدمشق", "caption_en": ""},
+    ),
+    Case(
+        "Samsung motion photo: MP4 after the JPEG («MotionPhoto_Data», SEF trailer)",
+        "20240314_101010.jpg",
+        samsung_motion_photo,
+        format="JPEG",
+        colour=GREEN,
+    ),
+    Case(
+        "Google Pixel motion photo: MP4 after the JPEG, XMP container",
+        "PXL_20240314_101010123.MP.jpg",
+        google_motion_photo,
+        format="JPEG",
+        fields={"credit_line": "Reuters"},
+        agency="reuters",
+    ),
+    Case(
+        "Motion photo whose video metadata holds a script",
+        "PXL_evil.MP.jpg",
+        motion_photo_with_script,
+        refused=MARKUP,
     ),
     Case(
         "WhatsApp-recompressed JPEG, no metadata at all",

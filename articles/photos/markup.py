@@ -66,7 +66,7 @@ def _jpeg_parts(data: bytes) -> Iterator[bytes]:
                 # The next frame of a multi-picture file (MPO): another JPEG, walked the same way.
                 yield from _jpeg_parts(rest)
             elif rest:
-                yield rest
+                yield from _trailer_parts(rest)
             return
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
             pos += 2
@@ -79,6 +79,23 @@ def _jpeg_parts(data: bytes) -> Iterator[bytes]:
         pos += 2 + length
         if marker == 0xDA:
             pos = _end_of_scan(data, pos)
+
+
+# Samsung's motion photos put this marker between the photo and its video; Google's put the video
+# right after the photo's end.
+_MOTION_PHOTO = b"MotionPhoto_Data"
+
+
+def _trailer_parts(rest: bytes) -> Iterator[bytes]:
+    """What follows a JPEG's end: a motion photo's MP4 is walked box by box (its compressed video
+    skipped, as a photo's pixels are), anything else scanned whole."""
+    if rest.startswith(_MOTION_PHOTO) and rest[len(_MOTION_PHOTO) + 4 : len(_MOTION_PHOTO) + 8] == b"ftyp":
+        yield rest[: len(_MOTION_PHOTO)]
+        yield from _isobmff_parts(rest[len(_MOTION_PHOTO) :])
+    elif rest[4:8] == b"ftyp":
+        yield from _isobmff_parts(rest)
+    else:
+        yield rest
 
 
 def _end_of_scan(data: bytes, pos: int) -> int:

@@ -105,6 +105,22 @@ def iphone_heic() -> bytes:
     return pf.encode(photo(), "HEIF", quality=90, exif=exif.tobytes(), icc_profile=P3)
 
 
+def android_heic_nclx() -> bytes:
+    # Display P3 given as CICP codes in an nclx box (primaries 12, sRGB transfer), with no ICC profile.
+    nclx = {"color_primaries": 12, "transfer_characteristics": 13, "matrix_coefficients": 6, "full_range_flag": 1}
+    exif = camera_exif(make="samsung", model="SM-S918B")
+    return pf.encode(photo(), "HEIF", quality=95, exif=exif.tobytes(), nclx_profile=nclx)
+
+
+def browser_avif() -> bytes:
+    return pf.encode(photo(), "AVIF", quality=90)
+
+
+def corrupt_exif() -> bytes:
+    # An EXIF block whose first directory points past the segment's end, as broken tools leave it.
+    return with_segment(pf.encode(photo(), "JPEG", quality=90), 0xE1, b"Exif\0\0II*\0\xff\xff\0\0")
+
+
 def iphone_portrait_mpo() -> bytes:
     exif = camera_exif(make="Apple", model="iPhone 13", orientation=6, gps=True)
     first, depth = photo(), PILImage.new("RGB", (96, 64), (128, 128, 128))
@@ -397,6 +413,15 @@ CASES = [
         colour=pf.in_srgb(GREEN, P3),
         turned=True,
     ),
+    Case(
+        "Android HEIC: Display P3 as nclx codes, no ICC profile",
+        "20240314_101011.heic",
+        android_heic_nclx,
+        format="HEIF",
+        colour=pf.in_srgb(GREEN, P3),
+    ),
+    Case("AVIF from a browser's encoder", "photo.avif", browser_avif, format="AVIF", colour=GREEN),
+    Case("JPEG with a corrupt EXIF block", "edited.jpg", corrupt_exif, format="JPEG", colour=GREEN),
     Case(
         "iPhone portrait JPEG (MPO with depth frame, orientation 6)",
         "IMG_4322.JPG",

@@ -23,7 +23,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
 from ..stories.text import clean_text
-from . import markup, metadata
+from . import colour, markup, metadata
 from .metadata import PhotoMetadata
 
 logger = logging.getLogger(__name__)
@@ -252,7 +252,8 @@ def _decode_for_rendering(data: bytes, target_width: int) -> PILImage.Image:
         oriented_width = height if image.getexif().get(0x0112, 1) in (5, 6, 7, 8) else width
         scale = min(1.0, target_width / oriented_width)
         image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-    profile = image.info.get("icc_profile")
+    # A HEIC or AVIF may give its colour space as nclx codes (Display P3, BT.2020) instead of a profile.
+    profile = image.info.get("icc_profile") or colour.icc_from_nclx(image.info.get("nclx_profile"))
     image = ImageOps.exif_transpose(image)
     image = to_srgb(image, profile)
     if image.width > target_width:

@@ -214,6 +214,23 @@ def reuters_wire() -> bytes:
     return with_segment(jpeg, 0xED, app13(resource(0x0404, block)))
 
 
+AP_CAPTION = (
+    "Palestinians inspect the rubble of a building in Khan Younis, Gaza Strip, Monday, March 18, 2024.",
+    "(AP Photo/Fatima Shbair)",
+)
+
+
+def ap_photo_mechanic() -> bytes:
+    # Photo Mechanic ends the caption's lines with a carriage return, as IIM does.
+    block = iim(
+        (1, 90, b"\x1b%G"),
+        (2, 80, b"Fatima Shbair"),
+        (2, 110, b"AP"),
+        (2, 120, "\r".join(AP_CAPTION).encode()),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
 def afp_getty() -> bytes:
     block = iim(
         (2, 80, b"FADEL SENNA"),
@@ -497,6 +514,14 @@ CASES = [
         fields={"caption_en": REUTERS_CAPTION, "credit_line": "REUTERS", "photographer": "UMIT BEKTAS"},
         contains={"usage_terms": "EDITORIAL USE ONLY", "location": "ANTAKYA"},
         agency="reuters",
+    ),
+    Case(
+        "AP photo through Photo Mechanic: caption lines ended by carriage returns",
+        "AP24078512345678.jpg",
+        ap_photo_mechanic,
+        format="JPEG",
+        fields={"caption_en": "\n".join(AP_CAPTION), "photographer": "Fatima Shbair", "credit_line": "AP"},
+        agency="ap",
     ),
     Case(
         "AFP distributed by Getty: credit «AFP/Getty Images»",

@@ -159,14 +159,21 @@ def parse_photoshop_resources(data: bytes) -> dict[int, bytes]:
 
 
 def decode_iim(value: bytes, charset: str | None = None) -> str:
-    """An IIM value as text: by its declared character set, else UTF-8, Windows-1256 or Latin-1."""
+    """An IIM value as text: by its declared character set, else UTF-8, Windows-1256 or Latin-1.
+
+    IIM ends lines with a carriage return (Photo Mechanic, agencies' systems): read as a new line.
+    """
     value = value.rstrip(b"\x00")
     if charset:
         try:
-            return value.decode(charset).strip()
+            return _lines(value.decode(charset))
         except (UnicodeDecodeError, LookupError):
             pass  # a wrong declaration: read the bytes for what they are
-    return _decode_undeclared(value).strip()
+    return _lines(_decode_undeclared(value))
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # What separates words in a caption or a credit line, in either script.

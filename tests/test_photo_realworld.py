@@ -112,6 +112,19 @@ def android_heic_nclx() -> bytes:
     return pf.encode(photo(), "HEIF", quality=95, exif=exif.tobytes(), nclx_profile=nclx)
 
 
+def webp_export() -> bytes:
+    # A CMS or Squoosh export: lossy WebP with EXIF (orientation 8 kept from the camera) and XMP chunks.
+    caption = alt("dc:description", ("x-default", "مئذنة الجامع الأموي عند الغروب"))
+    packet = xmp("", caption + seq("dc:creator", "لينا حداد"))
+    exif = camera_exif(make="FUJIFILM", model="X-T5", orientation=8)
+    return pf.encode(photo(), "WEBP", quality=90, exif=exif.tobytes(), xmp=packet)
+
+
+def png_with_exif_orientation() -> bytes:
+    # A phone's edited PNG: orientation 6 in an eXIf chunk.
+    return pf.encode(photo(), "PNG", exif=camera_exif(make="Google", model="Pixel 8", orientation=6).tobytes())
+
+
 def browser_avif() -> bytes:
     return pf.encode(photo(), "AVIF", quality=90)
 
@@ -437,6 +450,23 @@ CASES = [
         format="HEIF",
         colour=pf.in_srgb(GREEN, P3),
     ),
+    Case(
+        "WebP export: EXIF orientation 8 and XMP chunks",
+        "umayyad.webp",
+        webp_export,
+        format="WEBP",
+        size=(64, 96),
+        fields={"caption_ar": "مئذنة الجامع الأموي عند الغروب", "photographer": "لينا حداد"},
+    ),
+    Case(
+        "Edited phone PNG: orientation 6 in an eXIf chunk",
+        "edited.png",
+        png_with_exif_orientation,
+        format="PNG",
+        size=(64, 96),
+        colour=GREEN,
+        turned=True,
+    ),
     Case("AVIF from a browser's encoder", "photo.avif", browser_avif, format="AVIF", colour=GREEN),
     Case("JPEG with a corrupt EXIF block", "edited.jpg", corrupt_exif, format="JPEG", colour=GREEN),
     Case(
@@ -675,6 +705,14 @@ CASES = [
     Case("Truncated PNG", "cut.png", truncated(noisy("PNG")), refused=DAMAGED),
     Case("Truncated WebP", "cut.webp", truncated(noisy("WEBP", quality=90)), refused=DAMAGED),
     Case("Truncated HEIC", "cut.heic", truncated(iphone_heic), refused=DAMAGED),
+    Case("Truncated AVIF", "cut.avif", truncated(noisy("AVIF", quality=90)), refused=DAMAGED),
+    Case(
+        "PNG without its end chunk (every pixel there)",
+        "no-iend.png",
+        lambda: pf.encode(photo(), "PNG")[:-12],
+        format="PNG",
+        colour=GREEN,
+    ),
     Case("Truncated iPhone MPO (cut inside the photo)", "cut-portrait.jpg", cut_in_first_frame, refused=DAMAGED),
     Case(
         "iPhone MPO whose depth frame is cut off (the photo itself whole)",

@@ -856,3 +856,50 @@ def results_table():
         if case.kind in RESULTS:
             lines.append(f"| {case.kind} | {RESULTS[case.kind].replace('|', '/')} |")
     Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# Credit lines as agencies, desks and photographers write them, and the agency each names.
+CREDIT_LINES = {
+    "AFP via Getty Images": "afp",
+    "AFP PHOTO / HO / SAUDI PRESS AGENCY": "afp",
+    "© AFP 2024": "afp",
+    "Photo by: AFP": "afp",
+    "(أ ف ب)": "afp",
+    "أ.ف.ب": "afp",
+    "REUTERS/Mohamed Abd El Ghany": "reuters",
+    "Mohamed Salem | Reuters": "reuters",
+    "(c) Reuters": "reuters",
+    "رويترز/محمد سالم": "reuters",
+    "الصورة: رويترز": "reuters",
+    "صور: رويترز": "reuters",
+    "عدسة: رويترز": "reuters",
+    "(رويترز)": "reuters",
+    "EPA-EFE/MOHAMMED SABER": "epa",
+    "Anadolu Agency via Getty Images": "anadolu",
+    "AP Photo/Hassan Ammar": "ap",
+    "(AP Photo/Hassan Ammar)": "ap",
+    "Xinhua/Wang Dongzhen": "xinhua",
+    "dpa/picture alliance via Getty Images": "dpa",
+    "Foto: dpa": "dpa",
+    "Bloomberg via Getty Images": "bloomberg",
+    "Getty Images for Qatar Airways": "getty-images",
+    "SPA/Handout via REUTERS": "spa",
+    "المصدر: واس": "spa",
+    "تصوير: محمد علي - واس": "spa",
+    "وكالة الأنباء السعودية (واس)": "spa",
+    "WAM/Handout": "wam",
+    "وكالة الأنباء القطرية (قنا)": "qna",
+}
+
+
+@pytest.mark.parametrize("line", CREDIT_LINES)
+def test_a_credit_line_as_written_resolves_to_its_agency(line):
+    data = with_segment(
+        pf.encode(photo(), "JPEG", quality=80), 0xED, app13(resource(0x0404, iim((2, 110, line.encode()))))
+    )
+
+    image = photo_services.image_create(file=ContentFile(data, name="credit.jpg"))
+
+    assert image.credit_line == line
+    assert image.credit is not None and image.credit.slug == CREDIT_LINES[line]
+    assert not CreditSuggestion.objects.exists()

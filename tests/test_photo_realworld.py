@@ -725,6 +725,8 @@ CASES = [
     ),
     Case("HTML page hidden in a JPEG comment (polyglot)", "cat.jpg", html_polyglot, refused=MARKUP),
     Case("SVG with a script, named .jpg", "logo.jpg", svg_file, refused=MARKUP),
+    Case("TIFF from a scanner", "scan.tif", lambda: pf.encode(photo(), "TIFF"), refused=NOT_A_PHOTO),
+    Case("GIF", "reaction.gif", lambda: pf.encode(photo().convert("P"), "GIF"), refused=NOT_A_PHOTO),
     Case("PDF named .jpg", "scan.jpg", lambda: b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n", refused=NOT_A_PHOTO),
 ]
 

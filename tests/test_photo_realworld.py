@@ -244,6 +244,17 @@ def ap_photo_mechanic() -> bytes:
     return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
 
 
+def afp_stringer() -> bytes:
+    # AFP names no photographer for a stringer's picture: «STR» in the by-line; some desks write «-».
+    block = iim(
+        (2, 80, b"STR"),
+        (2, 80, b"-"),
+        (2, 110, b"AFP"),
+        (2, 120, b"Smoke rises over Khartoum on April 15, 2023. (Photo by AFP)"),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=85), 0xED, app13(resource(0x0404, block)))
+
+
 def afp_getty() -> bytes:
     block = iim(
         (2, 80, b"FADEL SENNA"),
@@ -554,6 +565,14 @@ CASES = [
         agency="ap",
     ),
     Case(
+        "AFP stringer: by-lines «STR» and «-»",
+        "AFP_33EY7QW.jpg",
+        afp_stringer,
+        format="JPEG",
+        fields={"photographer": "", "credit_line": "AFP"},
+        agency="afp",
+    ),
+    Case(
         "AFP distributed by Getty: credit «AFP/Getty Images»",
         "GettyImages-1245000000.jpg",
         afp_getty,
@@ -566,7 +585,7 @@ CASES = [
         "CPT101.jpg",
         canadian_press_handout,
         format="JPEG",
-        fields={"credit_line": "THE CANADIAN PRESS/HO-Parks Canada"},
+        fields={"credit_line": "THE CANADIAN PRESS/HO-Parks Canada", "photographer": ""},
         contains={"usage_terms": "ONE TIME USE ONLY; NO ARCHIVES"},
         agency="?",
     ),

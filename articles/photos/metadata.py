@@ -490,6 +490,16 @@ def iim_is_newer(iim: bytes, digest: bytes, xmp: dict) -> bool:
     return not xmp.get("metadata_date")
 
 
+# What agencies put in the by-line when the photographer is not named: a stringer, a handout,
+# a dash. Printed on a story page they would read as a name.
+_UNNAMED = {"str", "stringer", "ho", "handout", "-", "--", "staff", "unknown", "n/a", "na", "none"}
+
+
+def _no_name(name: str) -> bool:
+    text = " ".join(name.split()).casefold()
+    return text in _UNNAMED or not any(char.isalpha() for char in text)
+
+
 def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     """Caption, credit line, by-lines, rights, headline, keywords, date and place from the file."""
     try:
@@ -509,7 +519,7 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     # Language alternatives belong to the XMP's text: kept only where its caption is the one used.
     languages = xmp.get("languages", ())
     languages = tuple(entry for entry in languages if values.get(entry[0]) == xmp.get(entry[0]))
-    creators = values.get("creators", ())
+    creators = tuple(name for name in values.get("creators", ()) if not _no_name(name))
     return PhotoMetadata(
         caption=values.get("caption", ""),
         alt_text=values.get("alt_text", ""),

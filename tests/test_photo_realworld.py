@@ -134,6 +134,29 @@ def corrupt_exif() -> bytes:
     return with_segment(pf.encode(photo(), "JPEG", quality=90), 0xE1, b"Exif\0\0II*\0\xff\xff\0\0")
 
 
+def exif_with_thumbnail(thumbnail: bytes, *, make: bytes = b"Canon\0") -> bytes:
+    """An APP1 EXIF block as cameras write it: IFD0 (Make) and IFD1 pointing at a JPEG thumbnail."""
+    ifd1_at = 8 + 2 + 12 + 4
+    make_at = ifd1_at + 2 + 2 * 12 + 4
+    thumbnail_at = make_at + len(make)
+    ifd0 = struct.pack("<H", 1) + struct.pack("<HHII", 0x010F, 2, len(make), make_at) + struct.pack("<I", ifd1_at)
+    ifd1 = struct.pack("<H", 2) + struct.pack("<HHII", 0x0201, 4, 1, thumbnail_at)
+    ifd1 += struct.pack("<HHII", 0x0202, 4, 1, len(thumbnail)) + struct.pack("<I", 0)
+    return b"Exif\0\0" + b"II*\0" + struct.pack("<I", 8) + ifd0 + ifd1 + make + thumbnail
+
+
+def camera_thumbnail_spelling_svg() -> bytes:
+    # Every camera writes a thumbnail into EXIF; its compressed pixels spell «<svg » now and then.
+    noise = PILImage.effect_noise((160, 120), 60).convert("RGB")
+    thumbnail = pf.with_markup_in_pixels(pf.encode(noise, "JPEG", quality=80))
+    return with_segment(pf.encode(photo(), "JPEG", quality=90), 0xE1, exif_with_thumbnail(thumbnail))
+
+
+def thousands_of_empty_frames() -> bytes:
+    # A few kilobytes of back-to-back empty JPEG frames, made to exhaust a reader that recurses per frame.
+    return b"\xff\xd8" + b"\xff\xd9\xff\xd8" * 3000 + b"\xff\xd9"
+
+
 def iphone_portrait_mpo() -> bytes:
     exif = camera_exif(make="Apple", model="iPhone 13", orientation=6, gps=True)
     first, depth = photo(), PILImage.new("RGB", (96, 64), (128, 128, 128))
@@ -479,6 +502,13 @@ CASES = [
         turned=True,
     ),
     Case("AVIF from a browser's encoder", "photo.avif", browser_avif, format="AVIF", colour=GREEN),
+    Case(
+        "Camera JPEG whose EXIF thumbnail's compressed pixels spell «<svg»",
+        "IMG_0815.JPG",
+        camera_thumbnail_spelling_svg,
+        format="JPEG",
+        colour=GREEN,
+    ),
     Case("JPEG with a corrupt EXIF block", "edited.jpg", corrupt_exif, format="JPEG", colour=GREEN),
     Case(
         "iPhone portrait JPEG (MPO with depth frame, orientation 6)",
@@ -742,6 +772,7 @@ CASES = [
         colour=GREEN,
         turned=True,
     ),
+    Case("Thousands of empty JPEG frames in 12 KB", "frames.jpg", thousands_of_empty_frames, refused=DAMAGED),
     Case("HTML page hidden in a JPEG comment (polyglot)", "cat.jpg", html_polyglot, refused=MARKUP),
     Case("SVG with a script, named .jpg", "logo.jpg", svg_file, refused=MARKUP),
     Case("TIFF from a scanner", "scan.tif", lambda: pf.encode(photo(), "TIFF"), refused=NOT_A_PHOTO),

@@ -53,6 +53,7 @@ READ_ERRORS = (
     struct.error,
     zlib.error,
     MemoryError,
+    RecursionError,
     PILImage.DecompressionBombError,
 )
 
@@ -206,7 +207,10 @@ def _info_texts(image: PILImage.Image):
     for key, value in image.info.items():
         if key == "icc_profile":
             continue
-        if isinstance(value, str):
+        if key == "exif" and isinstance(value, bytes):
+            # A camera's EXIF carries a JPEG thumbnail: its compressed pixels are not text.
+            yield from markup.embedded_parts(value)
+        elif isinstance(value, str):
             yield value.encode("utf-8", "replace")
         elif isinstance(value, bytes):
             yield value

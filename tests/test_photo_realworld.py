@@ -871,6 +871,12 @@ def test_a_folder_of_them_imports_the_good_and_reports_the_bad(tmp_path, setting
     folder.mkdir()
     for case in CASES:
         (folder / case.name).write_bytes(case.make())
+    # What Windows, macOS, a zip and a Synology NAS leave beside the photos: never photos of the desk.
+    for extra in ("Thumbs.db", "desktop.ini", ".DS_Store", "._IMG_4321.HEIC", "__MACOSX/._cut.jpg"):
+        (folder / extra).parent.mkdir(exist_ok=True)
+        (folder / extra).write_bytes(b"\0\x05\x16\x07 system file")
+    (folder / "@eaDir" / "IMG_4321.HEIC").mkdir(parents=True)
+    (folder / "@eaDir" / "IMG_4321.HEIC" / "SYNOPHOTO_THUMB_XL.jpg").write_bytes(whatsapp()[:-2] + b"\xff\xd9")
     good = [case for case in CASES if not case.refused]
     bad = [case for case in CASES if case.refused]
     output, errors = io.StringIO(), io.StringIO()

@@ -20,6 +20,20 @@ from ...photos import images
 from ...photos import services as photo_services
 from ...photos.images import ImageRejected
 
+# What operating systems and file servers leave in a shared folder beside the photos: hidden
+# files and folders (macOS «._IMG_0001.JPG» copies of resource forks, «.DS_Store»), Windows'
+# thumbnail caches, a zip's «__MACOSX» folder, and a Synology NAS's «@eaDir» of thumbnails, which
+# are JPEGs and would be imported as photos.
+_SYSTEM_FOLDERS = {"__MACOSX", "@eaDir", "#recycle", "$RECYCLE.BIN"}
+_SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "desktop.ini"}
+
+
+def _system_file(relative: Path) -> bool:
+    return (
+        any(part.startswith(".") or part in _SYSTEM_FOLDERS for part in relative.parts)
+        or relative.name.casefold() in _SYSTEM_FILES
+    )
+
 
 class Command(BaseCommand):
     help = (
@@ -77,7 +91,7 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                yield from sorted(p for p in path.rglob("*") if p.is_file() and not _system_file(p.relative_to(path)))
             elif path.exists():
                 yield path
             else:

@@ -13,6 +13,7 @@ there (``bench/photo_files.py`` does so for ``bench/results/photo-files.md``).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import struct
@@ -200,6 +201,20 @@ def photoshop_mac() -> bytes:
     )
     jpeg = pf.encode(photo(), "JPEG", quality=90, xmp=packet, icc_profile=P3)
     return with_segment(jpeg, 0xED, pf.photoshop_mac_block())
+
+
+def photoshop_then_iim_tool() -> bytes:
+    # Saved by Photoshop (IIM, XMP and the IIM digest together), then the caption corrected by a
+    # tool that writes IIM only: the digest no longer matches, so the IIM is the newer text.
+    written = iim((1, 90, b"\x1b%G"), (2, 110, b"AFP"), (2, 120, b"Old caption, wrong city: Homs."))
+    corrected = iim((1, 90, b"\x1b%G"), (2, 110, b"AFP"), (2, 120, b"Corrected caption: Hama, Syria."))
+    digest = hashlib.md5(written, usedforsecurity=False).digest()
+    packet = xmp(
+        'photoshop:Credit="AFP" xmp:MetadataDate="2024-03-14T10:00:00+03:00"',
+        alt("dc:description", ("x-default", "Old caption, wrong city: Homs.")),
+    )
+    jpeg = pf.encode(photo(), "JPEG", quality=90, xmp=packet)
+    return with_segment(jpeg, 0xED, app13(resource(0x0404, corrected), resource(0x0425, digest)))
 
 
 def lightroom() -> bytes:
@@ -561,6 +576,14 @@ CASES = [
         },
         agency="reuters",
         colour=pf.in_srgb(GREEN, P3),
+    ),
+    Case(
+        "Photoshop-saved agency file, caption corrected later by an IIM-only tool (digest stale)",
+        "AFP_hama.jpg",
+        photoshop_then_iim_tool,
+        format="JPEG",
+        fields={"caption_en": "Corrected caption: Hama, Syria.", "credit_line": "AFP"},
+        agency="afp",
     ),
     Case(
         "Lightroom export: XMP element form, rdf:Alt captions and alt text in ar and en",

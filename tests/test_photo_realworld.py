@@ -397,6 +397,21 @@ def android_screenshot() -> bytes:
     return pf.encode(photo(size=(108, 240)), "PNG", optimize=True)
 
 
+def ios_screenshot() -> bytes:
+    # iOS and macOS screenshots: PNG in Display P3 (an iCCP chunk), with an XMP «Screenshot» comment.
+    packet = xmp('xmlns:exif="http://ns.adobe.com/exif/1.0/"', "<exif:UserComment>Screenshot</exif:UserComment>")
+    png = pf.encode(photo(size=(120, 260)), "PNG", icc_profile=P3)
+    at = png.index(b"IDAT") - 4
+    return png[:at] + pf.png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + packet) + png[at:]
+
+
+def ultra_hdr() -> bytes:
+    # Android's Ultra HDR JPEG: the photo, then a gain map as a second MPF frame, described in XMP.
+    base = pf.encode(photo(), "MPO", save_all=True, append_images=[PILImage.new("L", (48, 32), 90).convert("RGB")])
+    packet = xmp('xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" hdrgm:Version="1.0"')
+    return with_segment(base, 0xE1, b"http://ns.adobe.com/xap/1.0/\0" + packet)
+
+
 def png_text_after_pixels() -> bytes:
     base = pf.encode(photo(), "PNG")
     packet = xmp("", alt("dc:description", ("x-default", "Ships queue at the entrance of the Suez Canal")))
@@ -743,6 +758,23 @@ CASES = [
         android_screenshot,
         format="PNG",
         size=(108, 240),
+        colour=GREEN,
+    ),
+    Case(
+        "iOS screenshot PNG: Display P3 iCCP, XMP comment",
+        "IMG_4400.PNG",
+        ios_screenshot,
+        format="PNG",
+        size=(120, 260),
+        fields={"caption_ar": "", "caption_en": ""},
+        colour=pf.in_srgb(GREEN, P3),
+    ),
+    Case(
+        "Android Ultra HDR JPEG: gain map as a second MPF frame",
+        "PXL_20240314_120000000.jpg",
+        ultra_hdr,
+        format="JPEG",
+        size=(96, 64),
         colour=GREEN,
     ),
     Case(

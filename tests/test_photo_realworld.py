@@ -942,6 +942,11 @@ def test_a_folder_of_them_imports_the_good_and_reports_the_bad(tmp_path, setting
                 call_command("import_images", str(folder), stdout=output, stderr=errors)
 
     assert Image.objects.count() == len(good)
+    # One original per photo and nothing left by a refused file.
+    assert len(stored_files(settings.PRIVATE_MEDIA_ROOT)) == len(good)
+    assert sorted(CreditSuggestion.objects.values_list("text", flat=True)) == sorted(
+        {case.fields["credit_line"] for case in good if case.agency == "?"}
+    )
     report = output.getvalue() + errors.getvalue()
     for case in bad:
         assert case.name in report

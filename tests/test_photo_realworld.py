@@ -423,6 +423,23 @@ def png_text_after_pixels() -> bytes:
     return base[:iend] + itxt + ztxt + base[iend:]
 
 
+def designer_png() -> bytes:
+    # An infographic from a design tool: the PNG specification's own text keywords, no IPTC or XMP.
+    chunks = b"".join(
+        pf.png_chunk(b"iTXt", key.encode() + b"\0\0\0\0\0" + value.encode())
+        for key, value in (
+            ("Title", "gaza-map-v3"),
+            ("Author", "ريم خليل"),
+            ("Description", "خريطة توضح مواقع توزيع المساعدات في غزة"),
+            ("Copyright", "© صحيفة"),
+            ("Software", "Adobe Illustrator 28.0"),
+        )
+    )
+    png = pf.encode(photo(), "PNG")
+    at = png.index(b"IDAT") - 4
+    return png[:at] + chunks + png[at:]
+
+
 def grey16() -> bytes:
     return pf.encode(PILImage.new("I;16", (96, 64), 30000), "PNG")
 
@@ -788,6 +805,17 @@ CASES = [
             "photographer": "Amr Nabil",
         },
         agency="ap",
+    ),
+    Case(
+        "Infographic PNG from a design tool: PNG Description, Author, Copyright",
+        "gaza-map.png",
+        designer_png,
+        format="PNG",
+        fields={
+            "caption_ar": "خريطة توضح مواقع توزيع المساعدات في غزة",
+            "photographer": "ريم خليل",
+            "copyright_notice": "© صحيفة",
+        },
     ),
     Case("16-bit greyscale PNG", "scan16.png", grey16, format="PNG", colour=(117, 117, 117)),
     Case("CMYK JPEG (Adobe APP14, inverted)", "print-cmyk.jpg", cmyk_adobe, format="JPEG", colour=(255, 0, 0)),

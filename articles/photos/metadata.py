@@ -448,6 +448,22 @@ def read_exif(image: PILImage.Image) -> dict:
     return {name: value for name, value in result.items() if value}
 
 
+# The PNG specification's own text keywords, as GIMP, ImageMagick and design tools write them:
+# fallbacks like EXIF's, for graphics and screenshots that carry no IPTC or XMP.
+_PNG_KEYWORDS = {"Description": "caption", "Author": "creators", "Copyright": "copyright_notice"}
+
+
+def read_png_text(image: PILImage.Image) -> dict:
+    text = _png_text(image)
+    result: dict = {}
+    for keyword, name in _PNG_KEYWORDS.items():
+        value = text.get(keyword)
+        if isinstance(value, str) and value.strip():
+            value = " ".join(value.split()) if name != "caption" else value.strip()
+            result[name] = (value,) if name == "creators" else value
+    return result
+
+
 # --- Reconciling ------------------------------------------------------------------
 
 
@@ -511,7 +527,7 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     except _READ_ERRORS:
         xmp = {}
     iim_values = read_iim(iim) if iim else {}
-    exif = read_exif(image)
+    exif = {**read_png_text(image), **read_exif(image)}
     newer, older = (iim_values, xmp) if iim_is_newer(iim, digest, xmp) else (xmp, iim_values)
     values: dict = {}
     for source in (exif, older, newer):  # each later source overrides what it has

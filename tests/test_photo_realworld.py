@@ -860,6 +860,13 @@ CASES = [
     Case("SVG with a script, named .jpg", "logo.jpg", svg_file, refused=MARKUP),
     Case("TIFF from a scanner", "scan.tif", lambda: pf.encode(photo(), "TIFF"), refused=NOT_A_PHOTO),
     Case("GIF", "reaction.gif", lambda: pf.encode(photo().convert("P"), "GIF"), refused=NOT_A_PHOTO),
+    Case("BMP from a Windows tool", "paint.bmp", lambda: pf.encode(photo(), "BMP"), refused=NOT_A_PHOTO),
+    Case(
+        "JPEG XL (a codestream, as newer cameras export)",
+        "photo.jxl",
+        lambda: b"\xff\x0a\xfa\x7f\x01\x90\x08" + bytes(range(200)),
+        refused=NOT_A_PHOTO,
+    ),
     Case("PDF named .jpg", "scan.jpg", lambda: b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n", refused=NOT_A_PHOTO),
 ]
 

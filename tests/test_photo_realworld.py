@@ -393,6 +393,16 @@ def whatsapp() -> bytes:
     return pf.encode(photo().resize((80, 54)), "JPEG", quality=60)
 
 
+def saved_from_facebook() -> bytes:
+    # What Facebook serves: re-encoded, its tracking code in the IIM special instructions.
+    block = iim(
+        (1, 90, b"\x1b%G"),
+        (2, 40, b"FBMD0a000a6d030000f5180000de2f0000e8300000d031000025460000a76500002e680000"),
+        (2, 103, b"p9ZsJEVEXHR2cwPhdtq7"),
+    )
+    return with_segment(pf.encode(photo(), "JPEG", quality=71), 0xED, app13(resource(0x0404, block)))
+
+
 def android_screenshot() -> bytes:
     return pf.encode(photo(size=(108, 240)), "PNG", optimize=True)
 
@@ -768,6 +778,13 @@ CASES = [
         size=(80, 54),
         fields={"caption_ar": "", "caption_en": "", "credit_line": "", "photographer": "", "usage_terms": ""},
         colour=GREEN,
+    ),
+    Case(
+        "Photo saved from Facebook: tracking code «FBMD…» in the special instructions",
+        "412345678_1234567890_n.jpg",
+        saved_from_facebook,
+        format="JPEG",
+        fields={"usage_terms": "", "caption_ar": "", "caption_en": ""},
     ),
     Case(
         "Android PNG screenshot",

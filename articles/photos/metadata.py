@@ -266,11 +266,20 @@ def read_iim(data: bytes) -> dict:
         "headline": first("headline") or first("object_name"),
         "creators": tuple(texts("creator")),
         "keywords": tuple(texts("keywords")),
-        "instructions": first("instructions"),
+        "instructions": _instructions(first("instructions")),
         "date_created": _date(first("date_created")),
         "location": _location(first("sublocation"), first("city"), first("province"), first("country")),
     }
     return {name: value for name, value in result.items() if value}
+
+
+# Facebook and Instagram stamp every photo they serve with a tracking code in the special
+# instructions («FBMD0a000a…»): not an instruction, never a restriction on use.
+_TRACKING_CODE = re.compile(r"^FBMD[0-9a-f]{20,}$", re.I)
+
+
+def _instructions(text: str) -> str:
+    return "" if _TRACKING_CODE.match(text) else text
 
 
 # --- XMP --------------------------------------------------------------------------

@@ -558,6 +558,13 @@ CASES = [
         colour=GREEN,
         turned=True,
     ),
+    Case(
+        "WebP saved by a browser under a .jpg name",
+        "download.jpg",
+        lambda: pf.encode(photo(), "WEBP", quality=80),
+        format="WEBP",
+        colour=GREEN,
+    ),
     Case("AVIF from a browser's encoder", "photo.avif", browser_avif, format="AVIF", colour=GREEN),
     Case(
         "Camera JPEG whose EXIF thumbnail's compressed pixels spell «<svg»",
@@ -945,6 +952,7 @@ def test_a_real_world_file_gives_what_the_editor_expects(case, settings):
     image.refresh_from_db()
     RESULTS[case.kind] = describe(image)
     assert image.format == case.format
+    assert image.file.name.endswith(images.EXTENSIONS[case.format])  # by what the file is, not its name
     if case.size:
         assert (image.width, image.height) == case.size
     for name, expected in case.fields.items():

@@ -1081,3 +1081,39 @@ def test_a_credit_line_as_written_resolves_to_its_agency(line):
     assert image.credit_line == line
     assert image.credit is not None and image.credit.slug == CREDIT_LINES[line]
     assert not CreditSuggestion.objects.exists()
+
+
+def test_an_xmp_sidecar_beside_a_photo_is_read_with_it_and_never_imported_alone(tmp_path):
+    # Photo Mechanic and Lightroom write the caption beside the photo: DSC_2001.JPG + DSC_2001.xmp;
+    # darktable names it DSC_2002.JPG.xmp. The sidecar wins over what the file says.
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "DSC_2001.JPG").write_bytes(reuters_wire())
+    (folder / "DSC_2001.xmp").write_bytes(
+        xmp(
+            'photoshop:Credit="رويترز" photoshop:City="حلب"',
+            alt("dc:description", ("x-default", "أسواق حلب القديمة بعد الترميم"), ("en", "Aleppo's old souks"))
+            + seq("dc:creator", "عمر صناديقي"),
+        )
+    )
+    (folder / "DSC_2002.JPG").write_bytes(whatsapp())
+    (folder / "DSC_2002.JPG.xmp").write_bytes(xmp('photoshop:Credit="AFP"'))
+    (folder / "DSC_2003.JPG").write_bytes(pf.encode(photo((10, 20, 30)), "JPEG"))
+    (folder / "DSC_2003.xmp").write_bytes(xmp("", "<dc:description>&lt;b&gt;</dc:description><script>x</script>"))
+    (folder / "orphan.xmp").write_bytes(xmp('photoshop:Credit="AP"'))
+    output = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_images", str(folder), stdout=output)
+
+    report = output.getvalue()
+    assert "2 imported, 0 already in the library, 1 refused." in report
+    refused = [line for line in report.splitlines() if line.startswith("refused")]
+    assert len(refused) == 1 and "DSC_2003.JPG" in refused[0] and "شيفرة" in refused[0]
+    assert ".xmp" not in report  # sidecars, the orphan too, are never files of their own
+    aleppo = Image.objects.get(credit_line="رويترز")
+    assert aleppo.caption_ar == "أسواق حلب القديمة بعد الترميم" and aleppo.caption_en == "Aleppo's old souks"
+    assert aleppo.photographer == "عمر صناديقي" and aleppo.location == "حلب" and aleppo.credit.slug == "reuters"
+    assert "EDITORIAL USE ONLY" in aleppo.usage_terms  # what only the file says is kept
+    assert Image.objects.get(credit_line="AFP").credit.slug == "afp"
+    assert Image.objects.count() == 2

@@ -12,7 +12,7 @@ import io
 import logging
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 import pillow_heif
@@ -197,6 +197,13 @@ def _inspect(data: bytes) -> InspectedImage:
         width, height = height, width
     fmt = SAME_AS.get(image.format, image.format)
     return InspectedImage(format=fmt, width=width, height=height, frames=frames, metadata=metadata)
+
+
+def with_sidecar(inspected: InspectedImage, packet: bytes, *, name: str = "") -> InspectedImage:
+    """The checked photo with its XMP sidecar's metadata; a sidecar holding web page code refuses the photo."""
+    if markup.MARKUP.search(packet):
+        raise _markup_refusal().for_file(name)
+    return replace(inspected, metadata=metadata.with_sidecar(inspected.metadata, packet))
 
 
 def _markup_refusal() -> ImageRejected:

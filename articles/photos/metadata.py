@@ -21,7 +21,7 @@ import binascii
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from defusedxml import ElementTree as SafeElementTree
@@ -560,4 +560,34 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
         # Special instructions by the newest source; XMP usage terms have no IIM counterpart.
         usage_terms=_join_terms(values.get("instructions", ""), xmp.get("terms", "")),
         languages=languages,
+    )
+
+
+def with_sidecar(found: PhotoMetadata, packet: bytes) -> PhotoMetadata:
+    """``found`` with what an XMP sidecar file says (``DSC_0001.xmp`` beside ``DSC_0001.JPG``, as
+    Photo Mechanic, Lightroom and darktable write it): the sidecar is the photographer's latest
+    word, so each value it has wins; what it lacks stays as the file says."""
+    side = read_xmp(packet)
+    if not side:
+        return found
+    creators = tuple(name for name in side.get("creators", ()) if not _no_name(name)) or found.creators
+    named = {entry[0] for entry in side.get("languages", ())}
+    return replace(
+        found,
+        caption=side.get("caption") or found.caption,
+        alt_text=side.get("alt_text") or found.alt_text,
+        credit=side.get("credit") or found.credit,
+        creators=creators,
+        creator=join_names(creators),
+        copyright_notice=side.get("copyright_notice") or found.copyright_notice,
+        source=side.get("source") or found.source,
+        headline=side.get("headline") or found.headline,
+        keywords=side.get("keywords") or found.keywords,
+        date_created=side.get("date_created") or found.date_created,
+        location=side.get("location") or found.location,
+        usage_terms=_join_terms(side.get("instructions", ""), side.get("terms", "")) or found.usage_terms,
+        languages=(
+            *side.get("languages", ()),
+            *(entry for entry in found.languages if entry[0] not in named and not side.get(entry[0])),
+        ),
     )

@@ -370,10 +370,15 @@ def image_create(
     copyright_notice: str = "",
     translations: dict[str, dict[str, str]] | None = None,
     by=None,
+    sidecar: bytes = b"",
     **fields,
 ) -> Image:
-    """Check and store a photo from code (demo content, bulk ingest, wire import)."""
+    """Check and store a photo from code (demo content, bulk ingest, wire import).
+
+    ``sidecar`` is the XMP file written beside the photo, if any: its values win over the file's."""
     data, inspected = image_inspect(file=file)
+    if sidecar:
+        inspected = images.with_sidecar(inspected, sidecar, name=getattr(file, "name", ""))
     image = Image(
         alt_text_ar=alt_text,
         caption_ar=caption,

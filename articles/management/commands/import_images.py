@@ -35,6 +35,19 @@ def _system_file(relative: Path) -> bool:
     )
 
 
+# An XMP sidecar is read with its photo, never imported on its own; a few hundred kilobytes at most.
+_SIDECAR_MAX_BYTES = 1024 * 1024
+
+
+def _sidecar(path: Path) -> bytes:
+    """The XMP file beside a photo: «DSC_0001.xmp» (Photo Mechanic, Lightroom) or «DSC_0001.JPG.xmp» (darktable)."""
+    for candidate in (path.with_suffix(".xmp"), path.with_suffix(".XMP"), path.with_name(f"{path.name}.xmp")):
+        if candidate.is_file():
+            with candidate.open("rb") as handle:
+                return handle.read(_SIDECAR_MAX_BYTES)
+    return b""
+
+
 class Command(BaseCommand):
     help = (
         "Import photos from files or folders; prints one line per file, skips files already in the library "
@@ -91,7 +104,11 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*") if p.is_file() and not _system_file(p.relative_to(path)))
+                yield from sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not _system_file(p.relative_to(path)) and p.suffix.lower() != ".xmp"
+                )
             elif path.exists():
                 yield path
             else:
@@ -107,4 +124,4 @@ class Command(BaseCommand):
         if dry_run:
             photo_services.image_inspect(file=upload)
             return "valid", None
-        return "imported", photo_services.image_create(file=upload)
+        return "imported", photo_services.image_create(file=upload, sidecar=_sidecar(path))

@@ -896,6 +896,7 @@ CASES = [
 
 RESULTS: dict[str, str] = {}
 FAILED: set[str] = set()
+CREDITS: dict[str, str] = {}  # credit line → the agency it gave, once its test held
 
 
 def rendition(image: Image, settings) -> PILImage.Image:
@@ -1018,14 +1019,15 @@ def test_a_folder_of_them_imports_the_good_and_reports_the_bad(tmp_path, setting
 def results_table():
     yield
     target = os.environ.get("PHOTO_FILES_REPORT")
-    if not target or not RESULTS or FAILED or len(RESULTS) < len(CASES):
+    if not target or FAILED or len(RESULTS) < len(CASES) or len(CREDITS) < len(CREDIT_LINES):
         return  # only a complete run where every case held is quoted
     lines = [
         "# Real-world photo files through the photo desk",
         "",
         "Each file is made by `tests/test_photo_realworld.py` as its producer writes it and sent through",
         "`image_create` on a fresh install's agency catalogue (Arabic admin). Regenerate with",
-        "`bench/photo_files.py`.",
+        "`bench/photo_files.py`. Photos are written with their left half green (60, 160, 60) in their own",
+        "colour space; the rendition colour is that half as readers get it, in sRGB.",
         "",
         "| File | What it gave |",
         "| --- | --- |",
@@ -1033,6 +1035,9 @@ def results_table():
     for case in CASES:
         if case.kind in RESULTS:
             lines.append(f"| {case.kind} | {RESULTS[case.kind].replace('|', '/')} |")
+    lines += ["", "## Credit lines as written, and the agency each resolved to", "", "| Credit line | Agency |"]
+    lines.append("| --- | --- |")
+    lines += [f"| {line.replace('|', '/')} | {CREDITS[line]} |" for line in CREDIT_LINES]
     Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -1081,6 +1086,7 @@ def test_a_credit_line_as_written_resolves_to_its_agency(line):
     assert image.credit_line == line
     assert image.credit is not None and image.credit.slug == CREDIT_LINES[line]
     assert not CreditSuggestion.objects.exists()
+    CREDITS[line] = f"{image.credit.name_en} ({image.credit.name_ar})"
 
 
 def test_an_xmp_sidecar_beside_a_photo_is_read_with_it_and_never_imported_alone(tmp_path):

@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from PIL import Image as PILImage
+from PIL import ImageCms
 
 from articles.models import CreditSuggestion, Image
 from articles.photos import images
@@ -450,6 +451,22 @@ def designer_png() -> bytes:
     return png[:at] + chunks + png[at:]
 
 
+GREY = pf.grey_profile(name="Dot Gain 20%")
+
+
+def photoshop_grey_png() -> bytes:
+    # Photoshop's greyscale PNG with transparency, its grey profile embedded: left half grey 100, right clear.
+    image = PILImage.new("LA", (96, 64), (0, 0))
+    image.paste((100, 255), (0, 0, 48, 64))
+    return pf.encode(image, "PNG", icc_profile=GREY)
+
+
+def grey_in_srgb(value: int) -> tuple[int, int, int]:
+    pixel = PILImage.new("L", (1, 1), value)
+    source = ImageCms.ImageCmsProfile(io.BytesIO(GREY))
+    return ImageCms.profileToProfile(pixel, source, ImageCms.createProfile("sRGB"), outputMode="RGB").getpixel((0, 0))
+
+
 def grey16() -> bytes:
     return pf.encode(PILImage.new("I;16", (96, 64), 30000), "PNG")
 
@@ -840,6 +857,13 @@ CASES = [
             "photographer": "ريم خليل",
             "copyright_notice": "© صحيفة",
         },
+    ),
+    Case(
+        "Photoshop greyscale PNG with transparency and its grey profile",
+        "chart-grey.png",
+        photoshop_grey_png,
+        format="PNG",
+        colour=grey_in_srgb(100),
     ),
     Case("16-bit greyscale PNG", "scan16.png", grey16, format="PNG", colour=(117, 117, 117)),
     Case("CMYK JPEG (Adobe APP14, inverted)", "print-cmyk.jpg", cmyk_adobe, format="JPEG", colour=(255, 0, 0)),

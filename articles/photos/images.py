@@ -284,9 +284,14 @@ def to_srgb(image: PILImage.Image, profile: bytes | None) -> PILImage.Image:
     """``image`` as 8-bit RGB (RGBA if it has transparency), converted from its ICC profile to sRGB."""
     has_alpha = "A" in image.getbands() or "transparency" in image.info
     target = "RGBA" if has_alpha else "RGB"
+    grey_alpha = None
+    if image.mode == "LA" and profile:
+        # Grey with transparency under a grey profile (Photoshop's «Dot Gain 20%»): lcms converts
+        # the grey alone, so the transparency is set aside and put back after.
+        grey_alpha, image = image.getchannel("A"), image.getchannel("L")
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         image = image.convert("I").point(_SIXTEEN_TO_EIGHT, "L")
-    elif image.mode == "P" or image.mode not in ("RGB", "RGBA", "CMYK", "L") or has_alpha:
+    elif image.mode == "P" or image.mode not in ("RGB", "RGBA", "CMYK", "L") or (has_alpha and grey_alpha is None):
         # Palette, grey with alpha, transparency given by a colour key: to RGBA (or RGB) first.
         image = image.convert(target)
     if profile:
@@ -297,6 +302,9 @@ def to_srgb(image: PILImage.Image, profile: bytes | None) -> PILImage.Image:
         except (ImageCms.PyCMSError, OSError, ValueError) as exc:
             # A damaged profile, or one for another colour space than the pixels': the pixels as they are.
             logger.warning("Embedded ICC profile not applied: %s", exc)
+    if grey_alpha is not None:
+        image = image.convert("RGB")
+        image.putalpha(grey_alpha)
     if image.mode != target:
         image = image.convert(target)
     return image

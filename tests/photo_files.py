@@ -75,6 +75,34 @@ def rgb_profile(primaries, *, gamma: float = 2.2, name: str = "Test RGB") -> byt
     return profile
 
 
+def grey_profile(*, gamma: float = 1.8, name: str = "Test Grey") -> bytes:
+    """An ICC v2 grey display profile: a D50 white point and one gamma curve (as «Dot Gain» profiles)."""
+    ascii_name = name.encode() + b"\0"
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(ascii_name)) + ascii_name + b"\0" * 8 + b"\0" * 3 + b"\0" * 67
+    curve = b"curv\0\0\0\0" + struct.pack(">I", 1) + struct.pack(">H", round(gamma * 256))
+    tags = [(b"desc", desc), (b"wtpt", _xyz(D50)), (b"kTRC", curve), (b"cprt", b"text\0\0\0\0No copyright\0")]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = struct.pack(">I", len(tags)), b""
+    for signature, data in tags:
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += _pad(data)
+    header = (
+        struct.pack(">I", offset + len(body))
+        + b"\0\0\0\0"
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrGRAYXYZ "
+        + struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + b"".join(_s15(v) for v in D50)
+        + b"\0" * 48
+    )
+    profile = header + table + body
+    ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    return profile
+
+
 def in_srgb(color: tuple[int, int, int], profile: bytes) -> tuple[int, int, int]:
     """What ``color``, written in ``profile``'s colour space, is in sRGB (computed by lcms)."""
     pixel = PILImage.new("RGB", (1, 1), color)

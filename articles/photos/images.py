@@ -12,7 +12,7 @@ import io
 import logging
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 import pillow_heif
@@ -23,7 +23,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
 from ..stories.text import clean_text
-from . import markup, metadata
+from . import colour, markup, metadata
 from .metadata import PhotoMetadata
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ READ_ERRORS = (
     struct.error,
     zlib.error,
     MemoryError,
+    RecursionError,
     PILImage.DecompressionBombError,
 )
 
@@ -198,6 +199,13 @@ def _inspect(data: bytes) -> InspectedImage:
     return InspectedImage(format=fmt, width=width, height=height, frames=frames, metadata=metadata)
 
 
+def with_sidecar(inspected: InspectedImage, packet: bytes, *, name: str = "") -> InspectedImage:
+    """The checked photo with its XMP sidecar's metadata; a sidecar holding web page code refuses the photo."""
+    if markup.MARKUP.search(packet):
+        raise _markup_refusal().for_file(name)
+    return replace(inspected, metadata=metadata.with_sidecar(inspected.metadata, packet))
+
+
 def _markup_refusal() -> ImageRejected:
     return ImageRejected(_("The file contains web page code (HTML or script) and was refused."), code="markup")
 
@@ -206,7 +214,10 @@ def _info_texts(image: PILImage.Image):
     for key, value in image.info.items():
         if key == "icc_profile":
             continue
-        if isinstance(value, str):
+        if key == "exif" and isinstance(value, bytes):
+            # A camera's EXIF carries a JPEG thumbnail: its compressed pixels are not text.
+            yield from markup.embedded_parts(value)
+        elif isinstance(value, str):
             yield value.encode("utf-8", "replace")
         elif isinstance(value, bytes):
             yield value
@@ -252,7 +263,8 @@ def _decode_for_rendering(data: bytes, target_width: int) -> PILImage.Image:
         oriented_width = height if image.getexif().get(0x0112, 1) in (5, 6, 7, 8) else width
         scale = min(1.0, target_width / oriented_width)
         image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-    profile = image.info.get("icc_profile")
+    # A HEIC or AVIF may give its colour space as nclx codes (Display P3, BT.2020) instead of a profile.
+    profile = image.info.get("icc_profile") or colour.icc_from_nclx(image.info.get("nclx_profile"))
     image = ImageOps.exif_transpose(image)
     image = to_srgb(image, profile)
     if image.width > target_width:
@@ -272,9 +284,14 @@ def to_srgb(image: PILImage.Image, profile: bytes | None) -> PILImage.Image:
     """``image`` as 8-bit RGB (RGBA if it has transparency), converted from its ICC profile to sRGB."""
     has_alpha = "A" in image.getbands() or "transparency" in image.info
     target = "RGBA" if has_alpha else "RGB"
+    grey_alpha = None
+    if image.mode == "LA" and profile:
+        # Grey with transparency under a grey profile (Photoshop's «Dot Gain 20%»): lcms converts
+        # the grey alone, so the transparency is set aside and put back after.
+        grey_alpha, image = image.getchannel("A"), image.getchannel("L")
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         image = image.convert("I").point(_SIXTEEN_TO_EIGHT, "L")
-    elif image.mode == "P" or image.mode not in ("RGB", "RGBA", "CMYK", "L") or has_alpha:
+    elif image.mode == "P" or image.mode not in ("RGB", "RGBA", "CMYK", "L") or (has_alpha and grey_alpha is None):
         # Palette, grey with alpha, transparency given by a colour key: to RGBA (or RGB) first.
         image = image.convert(target)
     if profile:
@@ -285,6 +302,9 @@ def to_srgb(image: PILImage.Image, profile: bytes | None) -> PILImage.Image:
         except (ImageCms.PyCMSError, OSError, ValueError) as exc:
             # A damaged profile, or one for another colour space than the pixels': the pixels as they are.
             logger.warning("Embedded ICC profile not applied: %s", exc)
+    if grey_alpha is not None:
+        image = image.convert("RGB")
+        image.putalpha(grey_alpha)
     if image.mode != target:
         image = image.convert(target)
     return image

@@ -11,7 +11,7 @@ scan finds, so the scan is a second line of defence, not the only one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 # Markup a browser could sniff as HTML or SVG, and XML entity declarations (an XMP packet
 # declaring entities is an attack on XML parsers). A plist's «<!DOCTYPE plist …>» (Photoshop
@@ -48,37 +48,90 @@ def text_parts(data: bytes) -> Iterator[bytes]:
 
 
 def _jpeg_parts(data: bytes) -> Iterator[bytes]:
-    size, pos = len(data), 2
+    """A JPEG's segments, frame after frame (an MPO's frames follow one another), then its trailer.
+
+    Walked in a loop, never by recursion: a file of thousands of empty frames is a few kilobytes.
+    """
+    start = 0
+    while True:
+        end = yield from _frame_parts(data, start, descend=True)
+        if end >= len(data):
+            return
+        if data.startswith(b"\xff\xd8", end):
+            start = end  # the next frame of a multi-picture file, walked the same way
+            continue
+        yield from _trailer_parts(data[end:])
+        return
+
+
+def _frame_parts(data: bytes, start: int, *, descend: bool) -> Generator[bytes, None, int]:
+    """The segments of the JPEG frame starting at ``start``; returns where the frame ends.
+
+    With ``descend``, a JPEG inside an APPn segment (an EXIF thumbnail, a maker note's preview)
+    is walked as well, its compressed pixels skipped; inside that one, no further.
+    """
+    size, pos = len(data), start + 2
     while pos < size:
         if data[pos] != 0xFF:
             # Not a marker where one must be: nothing here is image data we understand.
             yield data[pos:]
-            return
+            return size
         if pos + 1 >= size:
-            return
+            return size
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte before a marker
             pos += 1
             continue
         if marker == 0xD9:  # end of image
-            rest = data[pos + 2 :]
-            if rest.startswith(b"\xff\xd8"):
-                # The next frame of a multi-picture file (MPO): another JPEG, walked the same way.
-                yield from _jpeg_parts(rest)
-            elif rest:
-                yield rest
-            return
+            return pos + 2
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
             pos += 2
             continue
         if pos + 4 > size:
             yield data[pos:]
-            return
+            return size
         length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        yield data[pos + 4 : pos + 2 + length]
+        payload = data[pos + 4 : pos + 2 + length]
+        if descend and 0xE0 <= marker <= 0xEF:
+            yield from _segment_parts(payload)
+        else:
+            yield payload
         pos += 2 + length
         if marker == 0xDA:
             pos = _end_of_scan(data, pos)
+    return size
+
+
+def embedded_parts(payload: bytes) -> Iterator[bytes]:
+    """A metadata block's bytes (EXIF wherever it is kept), the pixels of JPEGs inside it skipped."""
+    return _segment_parts(payload)
+
+
+def _segment_parts(payload: bytes) -> Iterator[bytes]:
+    """An APPn segment's bytes, with the compressed pixels of any JPEG inside it skipped: every
+    camera writes an EXIF thumbnail, some a larger preview in their maker note."""
+    pos = 0
+    while (at := payload.find(b"\xff\xd8\xff", pos)) >= 0:
+        yield payload[pos:at]
+        pos = yield from _frame_parts(payload, at, descend=False)
+    yield payload[pos:]
+
+
+# Samsung's motion photos put this marker between the photo and its video; Google's put the video
+# right after the photo's end.
+_MOTION_PHOTO = b"MotionPhoto_Data"
+
+
+def _trailer_parts(rest: bytes) -> Iterator[bytes]:
+    """What follows a JPEG's end: a motion photo's MP4 is walked box by box (its compressed video
+    skipped, as a photo's pixels are), anything else scanned whole."""
+    if rest.startswith(_MOTION_PHOTO) and rest[len(_MOTION_PHOTO) + 4 : len(_MOTION_PHOTO) + 8] == b"ftyp":
+        yield rest[: len(_MOTION_PHOTO)]
+        yield from _isobmff_parts(rest[len(_MOTION_PHOTO) :])
+    elif rest[4:8] == b"ftyp":
+        yield from _isobmff_parts(rest)
+    else:
+        yield rest
 
 
 def _end_of_scan(data: bytes, pos: int) -> int:
@@ -103,7 +156,9 @@ def _png_parts(data: bytes) -> Iterator[bytes]:
         length = int.from_bytes(data[pos : pos + 4], "big")
         kind = data[pos + 4 : pos + 8]
         end = pos + 8 + length + 4
-        if kind not in _PNG_PIXELS:
+        if kind == b"eXIf":
+            yield from _segment_parts(data[pos + 8 : min(end - 4, size)])
+        elif kind not in _PNG_PIXELS:
             yield data[pos + 8 : min(end - 4, size)]
         pos = end
         if kind == b"IEND":
@@ -118,7 +173,9 @@ def _webp_parts(data: bytes) -> Iterator[bytes]:
     while pos + 8 <= end_of_riff:
         kind = data[pos : pos + 4]
         length = int.from_bytes(data[pos + 4 : pos + 8], "little")
-        if kind not in _WEBP_PIXELS:
+        if kind == b"EXIF":
+            yield from _segment_parts(data[pos + 8 : pos + 8 + length])
+        elif kind not in _WEBP_PIXELS:
             yield data[pos + 8 : pos + 8 + length]
         pos += 8 + length + (length & 1)
     if pos < len(data):

@@ -21,7 +21,7 @@ import binascii
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from defusedxml import ElementTree as SafeElementTree
@@ -54,7 +54,12 @@ class PhotoMetadata:
 
 
 def text_language(text: str | None) -> str:
-    """«ar» when most letters of ``text`` are Arabic script, «en» when most are Latin, else ""."""
+    """«ar» when a quarter or more of the letters of ``text`` are Arabic script, «en» when Latin, else "".
+
+    Arabic captions carry Latin names, agency credits and restrictions, often longer than the
+    Arabic text itself («متظاهرون في القاهرة. REUTERS/Mohamed Abd El Ghany (EGYPT)»); an English
+    caption quotes Arabic script seldom and briefly.
+    """
     arabic = latin = 0
     for char in text or "":
         if not char.isalpha():
@@ -66,7 +71,7 @@ def text_language(text: str | None) -> str:
             latin += 1
     if not arabic and not latin:
         return ""
-    return "ar" if arabic >= latin else "en"
+    return "ar" if arabic * 3 >= latin else "en"
 
 
 def has_arabic_letters(text: str | None) -> bool:
@@ -154,14 +159,25 @@ def parse_photoshop_resources(data: bytes) -> dict[int, bytes]:
 
 
 def decode_iim(value: bytes, charset: str | None = None) -> str:
-    """An IIM value as text: by its declared character set, else UTF-8, Windows-1256 or Latin-1."""
+    """An IIM value as text: by its declared character set, else UTF-8, Windows-1256 or Latin-1.
+
+    IIM ends lines with a carriage return (Photo Mechanic, agencies' systems): read as a new line.
+    """
     value = value.rstrip(b"\x00")
     if charset:
         try:
-            return value.decode(charset).strip()
+            return _lines(value.decode(charset))
         except (UnicodeDecodeError, LookupError):
             pass  # a wrong declaration: read the bytes for what they are
-    return _decode_undeclared(value).strip()
+    return _lines(_decode_undeclared(value))
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# What separates words in a caption or a credit line, in either script.
+_WORD_BREAK = re.compile(r"[\s\d.,;:!?()\[\]{}\"'/\\|+=*&%#@<>~_\-\u2010-\u2015«»،؛؟]+")
 
 
 def _decode_undeclared(value: bytes) -> str:
@@ -169,18 +185,30 @@ def _decode_undeclared(value: bytes) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: legacy Arabic (Windows-1256) or Western European text. In Windows-1256 the high
-    # bytes of Arabic text are Arabic letters, whereas in a Latin text they are a few accents
-    # among ASCII letters: «Dateigröße» read as Windows-1256 has 2 Arabic letters among 10.
+    # Not UTF-8: legacy Arabic (Windows-1256) or Western European text. Read as Windows-1256,
+    # Arabic text gives whole words of Arabic letters (beside whole Latin words: «REUTERS/…»,
+    # a place name), whereas a Latin text gives words with an Arabic letter inside a Latin one:
+    # «Dateigröße» reads «Dateigrِكe». The count of letters alone misleads on a line that names
+    # more in Latin than it says in Arabic («تصوير: REUTERS/Mohamed Abd El Ghany»).
     arabic_reading = value.decode("cp1256", errors="replace")
-    letters = [char for char in arabic_reading if char.isalpha()]
-    arabic = sum(1 for char in letters if unicodedata.name(char, "").startswith("ARABIC"))
-    if letters and arabic * 2 > len(letters):
+    arabic_words = mixed_words = 0
+    for word in _WORD_BREAK.split(arabic_reading):
+        scripts = {_script(char) for char in word if char.isalpha()}
+        if "ARABIC" in scripts:
+            if len(scripts) > 1:
+                mixed_words += 1
+            else:
+                arabic_words += 1
+    if arabic_words > mixed_words:
         return arabic_reading
     try:
         return value.decode("cp1252")
     except UnicodeDecodeError:
         return value.decode("latin-1")
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "").split(" ")[0]
 
 
 def _iim_charset(values: dict[tuple[int, int], list[bytes]]) -> str | None:
@@ -238,11 +266,20 @@ def read_iim(data: bytes) -> dict:
         "headline": first("headline") or first("object_name"),
         "creators": tuple(texts("creator")),
         "keywords": tuple(texts("keywords")),
-        "instructions": first("instructions"),
+        "instructions": _instructions(first("instructions")),
         "date_created": _date(first("date_created")),
         "location": _location(first("sublocation"), first("city"), first("province"), first("country")),
     }
     return {name: value for name, value in result.items() if value}
+
+
+# Facebook and Instagram stamp every photo they serve with a tracking code in the special
+# instructions («FBMD0a000a…»): not an instruction, never a restriction on use.
+_TRACKING_CODE = re.compile(r"^FBMD[0-9a-f]{20,}$", re.I)
+
+
+def _instructions(text: str) -> str:
+    return "" if _TRACKING_CODE.match(text) else text
 
 
 # --- XMP --------------------------------------------------------------------------
@@ -374,6 +411,34 @@ def _exif_text(value) -> str:
     return value.replace("\x00", " ").strip()
 
 
+# What cameras and phones write in EXIF ImageDescription when nobody wrote a caption: their own
+# name, or a word such as «Exif_JPEG_PICTURE» (Huawei, Samsung). Never a caption.
+_PLACEHOLDER_DESCRIPTIONS = {
+    "olympus digital camera",
+    "sony dsc",
+    "konica minolta digital camera",
+    "minolta digital camera",
+    "digital camera",
+    "exif_jpeg_picture",
+    "exif jpeg",
+    "jpeg",
+    "picture",
+    "image",
+    "default",
+    "dcim",
+    "samsung camera pictures",
+    "hdr",
+}
+
+
+def _placeholder(description: str, exif) -> bool:
+    text = " ".join(description.split()).casefold()
+    own_names = {" ".join(str(exif.get(tag) or "").split()).casefold() for tag in (0x010F, 0x0110)}
+    make_model = " ".join(str(exif.get(tag) or "") for tag in (0x010F, 0x0110))
+    own_names.add(" ".join(make_model.split()).casefold())
+    return text in _PLACEHOLDER_DESCRIPTIONS or text in own_names - {""} or text.startswith("<kenox")
+
+
 def read_exif(image: PILImage.Image) -> dict:
     try:
         exif = image.getexif()
@@ -382,13 +447,30 @@ def read_exif(image: PILImage.Image) -> dict:
         return {}
     # EXIF Copyright may hold the photographer's and the editor's notices apart, separated by NUL.
     copyright_notice = " ".join(part.strip() for part in str(exif.get(0x8298) or "").split("\x00") if part.strip())
+    description = _exif_text(exif.get(0x010E))
     result = {
-        "caption": _exif_text(exif.get(0x010E)),
+        "caption": "" if _placeholder(description, exif) else description,
         "creators": tuple(name for name in [_exif_text(exif.get(0x013B))] if name),
         "copyright_notice": _exif_text(copyright_notice),
         "date_created": _date(_exif_text(taken)),
     }
     return {name: value for name, value in result.items() if value}
+
+
+# The PNG specification's own text keywords, as GIMP, ImageMagick and design tools write them:
+# fallbacks like EXIF's, for graphics and screenshots that carry no IPTC or XMP.
+_PNG_KEYWORDS = {"Description": "caption", "Author": "creators", "Copyright": "copyright_notice"}
+
+
+def read_png_text(image: PILImage.Image) -> dict:
+    text = _png_text(image)
+    result: dict = {}
+    for keyword, name in _PNG_KEYWORDS.items():
+        value = text.get(keyword)
+        if isinstance(value, str) and value.strip():
+            value = " ".join(value.split()) if name != "caption" else value.strip()
+            result[name] = (value,) if name == "creators" else value
+    return result
 
 
 # --- Reconciling ------------------------------------------------------------------
@@ -433,6 +515,16 @@ def iim_is_newer(iim: bytes, digest: bytes, xmp: dict) -> bool:
     return not xmp.get("metadata_date")
 
 
+# What agencies put in the by-line when the photographer is not named: a stringer, a handout,
+# a dash. Printed on a story page they would read as a name.
+_UNNAMED = {"str", "stringer", "ho", "handout", "-", "--", "staff", "unknown", "n/a", "na", "none"}
+
+
+def _no_name(name: str) -> bool:
+    text = " ".join(name.split()).casefold()
+    return text in _UNNAMED or not any(char.isalpha() for char in text)
+
+
 def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     """Caption, credit line, by-lines, rights, headline, keywords, date and place from the file."""
     try:
@@ -444,7 +536,7 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     except _READ_ERRORS:
         xmp = {}
     iim_values = read_iim(iim) if iim else {}
-    exif = read_exif(image)
+    exif = {**read_png_text(image), **read_exif(image)}
     newer, older = (iim_values, xmp) if iim_is_newer(iim, digest, xmp) else (xmp, iim_values)
     values: dict = {}
     for source in (exif, older, newer):  # each later source overrides what it has
@@ -452,7 +544,7 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
     # Language alternatives belong to the XMP's text: kept only where its caption is the one used.
     languages = xmp.get("languages", ())
     languages = tuple(entry for entry in languages if values.get(entry[0]) == xmp.get(entry[0]))
-    creators = values.get("creators", ())
+    creators = tuple(name for name in values.get("creators", ()) if not _no_name(name))
     return PhotoMetadata(
         caption=values.get("caption", ""),
         alt_text=values.get("alt_text", ""),
@@ -468,4 +560,34 @@ def read_metadata(image: PILImage.Image) -> PhotoMetadata:
         # Special instructions by the newest source; XMP usage terms have no IIM counterpart.
         usage_terms=_join_terms(values.get("instructions", ""), xmp.get("terms", "")),
         languages=languages,
+    )
+
+
+def with_sidecar(found: PhotoMetadata, packet: bytes) -> PhotoMetadata:
+    """``found`` with what an XMP sidecar file says (``DSC_0001.xmp`` beside ``DSC_0001.JPG``, as
+    Photo Mechanic, Lightroom and darktable write it): the sidecar is the photographer's latest
+    word, so each value it has wins; what it lacks stays as the file says."""
+    side = read_xmp(packet)
+    if not side:
+        return found
+    creators = tuple(name for name in side.get("creators", ()) if not _no_name(name)) or found.creators
+    named = {entry[0] for entry in side.get("languages", ())}
+    return replace(
+        found,
+        caption=side.get("caption") or found.caption,
+        alt_text=side.get("alt_text") or found.alt_text,
+        credit=side.get("credit") or found.credit,
+        creators=creators,
+        creator=join_names(creators),
+        copyright_notice=side.get("copyright_notice") or found.copyright_notice,
+        source=side.get("source") or found.source,
+        headline=side.get("headline") or found.headline,
+        keywords=side.get("keywords") or found.keywords,
+        date_created=side.get("date_created") or found.date_created,
+        location=side.get("location") or found.location,
+        usage_terms=_join_terms(side.get("instructions", ""), side.get("terms", "")) or found.usage_terms,
+        languages=(
+            *side.get("languages", ()),
+            *(entry for entry in found.languages if entry[0] not in named and not side.get(entry[0])),
+        ),
     )

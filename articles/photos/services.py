@@ -99,15 +99,19 @@ def _read_upload(file) -> tuple[bytes, str]:
 
 # What may stand around an agency's name in a credit line: «© AFP», «Photo: Reuters», «تصوير: واس».
 _CREDIT_PREFIX = re.compile(r"^\s*(?:©|\(c\)|copyright|photos?\s*:|photo by|صورة\s*:|تصوير\s*:?|المصدر\s*:)\s*", re.I)
-# Where a credit line names several parties: «AFP/Getty Images», «Reuters via Alamy», «واس - الرياض».
-_CREDIT_PARTS = re.compile(r"\s*(?:/|\\|\||;|،|,|\s-\s|\s–\s|\svia\s|\sعبر\s)\s*", re.I)
+# Where a credit line names several parties: «AFP/Getty Images», «Reuters via Alamy», «واس - الرياض»,
+# «Getty Images for Qatar Airways», «وكالة الأنباء السعودية (واس)», and a label before a colon
+# («الصورة: رويترز», «Foto: dpa», «عدسة: رويترز»).
+_CREDIT_PARTS = re.compile(r"\s*(?:/|\\|\||;|:|،|,|\(|\)|\[|\]|\s-\s|\s–\s|\svia\s|\sfor\s|\sعبر\s|\sلصالح\s)\s*", re.I)
+# A year beside the agency's name: «© AFP 2024».
+_CREDIT_YEAR = re.compile(r"(?:^|\s)(?:19|20)\d\d(?=\s|$)")
 
 
 def credit_line_parts(text: str) -> list[str]:
     """The parties a credit line names, in its order, without «©» or «Photo:»."""
     parts = []
     for part in _CREDIT_PARTS.split(text or ""):
-        part = _CREDIT_PREFIX.sub("", part).strip(" .:()[]")
+        part = _CREDIT_YEAR.sub(" ", _CREDIT_PREFIX.sub("", part)).strip(" .:()[]")
         if part:
             parts.append(part)
     return parts
@@ -366,10 +370,15 @@ def image_create(
     copyright_notice: str = "",
     translations: dict[str, dict[str, str]] | None = None,
     by=None,
+    sidecar: bytes = b"",
     **fields,
 ) -> Image:
-    """Check and store a photo from code (demo content, bulk ingest, wire import)."""
+    """Check and store a photo from code (demo content, bulk ingest, wire import).
+
+    ``sidecar`` is the XMP file written beside the photo, if any: its values win over the file's."""
     data, inspected = image_inspect(file=file)
+    if sidecar:
+        inspected = images.with_sidecar(inspected, sidecar, name=getattr(file, "name", ""))
     image = Image(
         alt_text_ar=alt_text,
         caption_ar=caption,

@@ -20,6 +20,33 @@ from ...photos import images
 from ...photos import services as photo_services
 from ...photos.images import ImageRejected
 
+# What operating systems and file servers leave in a shared folder beside the photos: hidden
+# files and folders (macOS «._IMG_0001.JPG» copies of resource forks, «.DS_Store»), Windows'
+# thumbnail caches, a zip's «__MACOSX» folder, and a Synology NAS's «@eaDir» of thumbnails, which
+# are JPEGs and would be imported as photos.
+_SYSTEM_FOLDERS = {"__MACOSX", "@eaDir", "#recycle", "$RECYCLE.BIN"}
+_SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "desktop.ini"}
+
+
+def _system_file(relative: Path) -> bool:
+    return (
+        any(part.startswith(".") or part in _SYSTEM_FOLDERS for part in relative.parts)
+        or relative.name.casefold() in _SYSTEM_FILES
+    )
+
+
+# An XMP sidecar is read with its photo, never imported on its own; a few hundred kilobytes at most.
+_SIDECAR_MAX_BYTES = 1024 * 1024
+
+
+def _sidecar(path: Path) -> bytes:
+    """The XMP file beside a photo: «DSC_0001.xmp» (Photo Mechanic, Lightroom) or «DSC_0001.JPG.xmp» (darktable)."""
+    for candidate in (path.with_suffix(".xmp"), path.with_suffix(".XMP"), path.with_name(f"{path.name}.xmp")):
+        if candidate.is_file():
+            with candidate.open("rb") as handle:
+                return handle.read(_SIDECAR_MAX_BYTES)
+    return b""
+
 
 class Command(BaseCommand):
     help = (
@@ -77,7 +104,11 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                yield from sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not _system_file(p.relative_to(path)) and p.suffix.lower() != ".xmp"
+                )
             elif path.exists():
                 yield path
             else:
@@ -93,4 +124,4 @@ class Command(BaseCommand):
         if dry_run:
             photo_services.image_inspect(file=upload)
             return "valid", None
-        return "imported", photo_services.image_create(file=upload)
+        return "imported", photo_services.image_create(file=upload, sidecar=_sidecar(path))

@@ -127,6 +127,18 @@ return [...scope.querySelectorAll('*')]
 """
 
 
+COLUMN_WIDTHS_JS = """
+const cells = arguments[0].querySelectorAll('thead th');
+return {table: arguments[0].getBoundingClientRect().width,
+        before: cells[1].getBoundingClientRect().width, after: cells[2].getBoundingClientRect().width};
+"""
+# Selects a person sees that offer nothing to choose.
+EMPTY_SELECTS_JS = """
+return [...document.querySelectorAll('select')]
+  .filter(select => select.offsetParent !== null && select.options.length === 0).map(select => select.id);
+"""
+
+
 def _assert_fits_a_phone(desk, css):
     size = desk.driver.get_window_size()
     desk.driver.set_window_size(390, 1000)
@@ -215,6 +227,15 @@ def test_compare_of_two_revisions_with_a_photo_and_a_source_passes_axe(
 
     _assert_clean(_axe(desk, axe_source))
     screenshot(desk, "#content", "compare")
+    size = browser.get_window_size()
+    browser.set_window_size(390, 1000)
+    try:
+        # On a phone, "before" and "after" each get room to be read, and nothing runs off the side.
+        widths = browser.execute_script(COLUMN_WIDTHS_JS, table)
+        assert min(widths["before"], widths["after"]) >= 0.3 * widths["table"], widths
+        assert browser.execute_script(OVERFLOW_JS, table) == []
+    finally:
+        browser.set_window_size(size["width"], size["height"])
 
 
 def test_journalists_read_only_story_and_the_refused_page_pass_axe_at_a_phones_width(
@@ -237,6 +258,7 @@ def test_journalists_read_only_story_and_the_refused_page_pass_axe_at_a_phones_w
     ):
         desk.open(path)
         desk.visible(ready)
+        assert browser.execute_script(EMPTY_SELECTS_JS) == [], name
         screenshot(desk, "#content", name)
         size = browser.get_window_size()
         browser.set_window_size(390, 1000)

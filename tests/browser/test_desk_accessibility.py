@@ -282,6 +282,8 @@ def test_autosave_offer_passes_axe(desk_screens, live_server, browser, browser_s
     desk.open(change)  # back to the story later, unsaved text waiting
     offer = desk.visible(".sahifa-draft-offer")
     assert TYPED_BYLINE in offer.text
+    # Fields named in words, as in the revision compare, not by language codes.
+    assert "العنوان [عربي]" in offer.text and "[ar]" not in offer.text
 
     _assert_clean(_axe(desk, axe_source, ".sahifa-draft-offer"))
     screenshot(desk, ".sahifa-draft-offer", "autosave-restore")
@@ -314,6 +316,7 @@ def test_held_conflict_screen_passes_axe(
     khaled.save()
     conflict = khaled.visible(".sahifa-conflict")
     assert "رانيا الخطيب" in conflict.text
+    assert "العنوان [عربي]" in conflict.text and "[ar]" not in conflict.text
 
     _assert_clean(_axe(khaled, axe_source, ".sahifa-conflict"))
     screenshot(khaled, ".sahifa-conflict", "conflict")

@@ -91,6 +91,11 @@ def desk_screens(transactional_db):
 
     for relative in ("dpa/german.json", "afp/french.json", "superdesk/text-ar-v2.json"):
         wire_services.article_import_ninjs(document=document(relative))
+    # The agency's newer version of a story changed on the desk: held, its item page shows the difference.
+    wired = Article.objects.get(agency_item__isnull=False)
+    wired.body_ar = "<p>الغردقة — نص حرّره المحرر بعناية.</p>"
+    services.article_save(article=wired)
+    assert wire_services.article_import_ninjs(document=document("superdesk/text-ar-v3.json")).outcome == "held"
     return {
         "editor": editor,
         "journalist": journalist,
@@ -174,8 +179,8 @@ SCREENS = {
     "wire-queue": ("rania", lambda s: "/admin/articles/agencyitem/", "#result_list"),
     "wire-item": (
         "rania",
-        lambda s: f"/admin/articles/agencyitem/{AgencyItem.objects.order_by('pk').first().pk}/change/",
-        "#content-main",
+        lambda s: f"/admin/articles/agencyitem/{AgencyItem.objects.get(has_newer_version=True).pk}/change/",
+        ".wire-diff",
     ),
     "people": ("rania", lambda s: "/admin/auth/user/", "#result_list"),
     "person": ("rania", lambda s: f"/admin/auth/user/{s['journalist'].pk}/change/", "#user_form"),

@@ -153,6 +153,21 @@ def _assert_fits_a_phone(desk, css):
         desk.driver.set_window_size(size["width"], size["height"])
 
 
+def _go_dark(desk):
+    """Click the admin's theme button, as a person does, until the page is dark."""
+    for _click in range(3):
+        if desk.driver.execute_script("return document.documentElement.dataset.theme;") == "dark":
+            return
+        desk.click(desk.find("button.theme-toggle"))
+    assert desk.driver.execute_script("return document.documentElement.dataset.theme;") == "dark"
+
+
+def _theme_back(desk):
+    desk.driver.execute_script(
+        "localStorage.setItem('theme', 'light'); document.documentElement.dataset.theme = 'light';"
+    )
+
+
 def _log_in(desk, username):
     desk.driver.delete_all_cookies()
     desk.log_in(username)
@@ -193,9 +208,11 @@ SCREENS = {
 }
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("screen", SCREENS)
 def test_axe_finds_no_wcag_21_aa_violations_on_the_desks_screens(
     screen,
+    theme,
     desk_screens,
     live_server,
     browser,
@@ -206,10 +223,16 @@ def test_axe_finds_no_wcag_21_aa_violations_on_the_desks_screens(
     username, path, ready, *leave_out = SCREENS[screen]
     desk = Desk(browser, live_server, server_errors)
     _log_in(desk, username)
-    desk.open(path(desk_screens))
-    desk.visible(ready)
+    # The admin's own theme switch keeps the choice in the browser, as a person's click does.
+    browser.execute_script("localStorage.setItem('theme', arguments[0]);", theme)
+    try:
+        desk.open(path(desk_screens))
+        desk.visible(ready)
+        assert browser.execute_script("return document.documentElement.dataset.theme;") == theme
 
-    _assert_clean(_axe(desk, axe_source, leave_out=leave_out[0] if leave_out else None))
+        _assert_clean(_axe(desk, axe_source, leave_out=leave_out[0] if leave_out else None))
+    finally:
+        _theme_back(desk)
 
 
 def test_compare_of_two_revisions_with_a_photo_and_a_source_passes_axe(
@@ -231,6 +254,9 @@ def test_compare_of_two_revisions_with_a_photo_and_a_source_passes_axe(
     assert "الكبرى" in table.text and "زوار الحديقة في يومها الأول" in table.text and "رويترز" in table.text
 
     _assert_clean(_axe(desk, axe_source))
+    _go_dark(desk)
+    _assert_clean(_axe(desk, axe_source))
+    _theme_back(desk)
     screenshot(desk, "#content", "compare")
     size = browser.get_window_size()
     browser.set_window_size(390, 1000)
@@ -291,6 +317,9 @@ def test_autosave_offer_passes_axe(desk_screens, live_server, browser, browser_s
     assert "العنوان [عربي]" in offer.text and "[ar]" not in offer.text
 
     _assert_clean(_axe(desk, axe_source, ".sahifa-draft-offer"))
+    _go_dark(desk)
+    _assert_clean(_axe(desk, axe_source, ".sahifa-draft-offer"))
+    _theme_back(desk)
     screenshot(desk, ".sahifa-draft-offer", "autosave-restore")
     _assert_fits_a_phone(desk, ".sahifa-draft-offer")
 
@@ -324,5 +353,8 @@ def test_held_conflict_screen_passes_axe(
     assert "العنوان [عربي]" in conflict.text and "[ar]" not in conflict.text
 
     _assert_clean(_axe(khaled, axe_source, ".sahifa-conflict"))
+    _go_dark(khaled)
+    _assert_clean(_axe(khaled, axe_source, ".sahifa-conflict"))
+    _theme_back(khaled)
     screenshot(khaled, ".sahifa-conflict", "conflict")
     _assert_fits_a_phone(khaled, ".sahifa-conflict")

@@ -199,6 +199,8 @@ SCREENS = {
     ),
     "people": ("rania", lambda s: "/admin/auth/user/", "#result_list"),
     "person": ("rania", lambda s: f"/admin/auth/user/{s['journalist'].pk}/change/", "#user_form"),
+    "new-person": ("rania", lambda s: "/admin/auth/user/add/", "#user_form"),
+    "role": ("rania", lambda s: "/admin/auth/group/add/", "#group_form"),
     "forbidden": (
         "sara",
         lambda s: f"/admin/articles/article/{s['story'].pk}/history/{s['versions'][0].pk}/",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import drafts
+from .admin_base import person_name
 from .dashboard import desk_items
 
 
@@ -25,6 +28,9 @@ class NewsroomAdminSite(admin.AdminSite):
         extra_context = {**(extra_context or {}), "desk": desk}
         return super().index(request, extra_context)
 
+    def autocomplete_view(self, request):
+        return PeopleByNameAutocomplete.as_view(admin_site=self)(request)
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 
@@ -39,6 +45,16 @@ class NewsroomAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, inner)
+
+
+class PeopleByNameAutocomplete(AutocompleteJsonView):
+    """Autocomplete boxes offer colleagues by their names («رانيا الخطيب»), not their logins."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, get_user_model()):
+            result["text"] = person_name(obj)
+        return result
 
 
 def _keep_for_writer(request) -> bool:

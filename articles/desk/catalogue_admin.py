@@ -34,6 +34,12 @@ class AuthorAdmin(CatalogueAdminMixin, TranslatedAdmin):
     prepopulated_fields = {"slug": ("name_ar",)}
     autocomplete_fields = ("user", "photo")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            field.label_from_instance = person_name  # the account chosen, by its holder's name
+        return field
+
     @admin.display(description=_("user account"), ordering="user__last_name")
     def account(self, obj):
         return person_name(obj.user) if obj.user_id else "—"

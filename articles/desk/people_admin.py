@@ -31,7 +31,8 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class NewsroomUserAdmin(SuperusersOnly, UserAdmin):
-    pass
+    # Kept by Django itself, never typed: shown as text (the date and time boxes also had no labels).
+    readonly_fields = ("last_login", "date_joined")
 
 
 @admin.register(Group)

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from ..stories.history import field_label
+
 # The story's own fields compared, in the order the form shows them.
 STORY_FIELDS = (
     "headline_ar",
@@ -63,6 +65,14 @@ def _stored_value(instance, name):
     return getattr(instance, name, None)
 
 
+def _label(name: str, field) -> str:
+    # A translated field's form label carries modeltranslation's «[ar]»; the desk names the
+    # language in words («العنوان [عربي]»), as the revision compare does.
+    if name.endswith(("_ar", "_en")):
+        return field_label(name)
+    return str(field.label)
+
+
 def form_texts(form) -> dict[str, tuple[str, str]]:
     """{field name: (label, text)} for the story's fields the form has."""
     names = [name for name in STORY_FIELDS if name in form.fields]
@@ -78,7 +88,7 @@ def form_texts(form) -> dict[str, tuple[str, str]]:
             value = cleaned[name]
         else:
             value = form[name].value()
-        texts[name] = (str(field.label), value_text(value, field))
+        texts[name] = (_label(name, field), value_text(value, field))
     return texts
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..desk.admin_base import TranslatedAdmin, photo_flags, thumbnail
+from ..desk.admin_base import TranslatedAdmin, person_name, photo_flags, thumbnail
 from ..models import (
     Agency,
     CreditSuggestion,
@@ -147,7 +147,7 @@ class ImageAdmin(TranslatedAdmin):
         "width",
         "height",
         "where_used",
-        "uploaded_by",
+        "uploader",
         "created_at",
     )
     fieldsets = (
@@ -170,7 +170,7 @@ class ImageAdmin(TranslatedAdmin):
             {"fields": ("headline", "keywords", ("photographed_on", "location")), "classes": ("collapse",)},
         ),
         (_("Crops"), {"fields": (("focal_x", "focal_y"),)}),
-        (_("Record"), {"fields": (("format", "width", "height"), "where_used", ("uploaded_by", "created_at"))}),
+        (_("Record"), {"fields": (("format", "width", "height"), "where_used", ("uploader", "created_at"))}),
     )
 
     def get_form(self, request, obj=None, **kwargs):
@@ -212,18 +212,34 @@ class ImageAdmin(TranslatedAdmin):
     def used_in(self, obj):
         return obj.num_leads + obj.num_placements
 
+    @admin.display(description=Image._meta.get_field("uploaded_by").verbose_name)
+    def uploader(self, obj):
+        return person_name(obj.uploaded_by) if obj.uploaded_by_id else "—"
+
     @admin.display(description=_("where used"))
     def where_used(self, obj):
         if obj.pk is None:
             return "—"
-        articles = photo_services.image_articles_using(image=obj)
-        if not articles:
+        # Only the stories this person may open are named (render_change_form looks them up).
+        articles, others = getattr(obj, "stories_seen", ([], 0))
+        if not articles and not others:
             return gettext("Not used in any story.")
-        return format_html_join(
-            mark_safe("<br>"),  # format_html() without arguments is deprecated
-            '<a href="{}">{}</a>',
-            ((reverse("admin:articles_article_change", args=[article.pk]), article.headline) for article in articles),
-        )
+        lines = [
+            format_html(
+                '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article.headline
+            )
+            for article in articles
+        ]
+        if others:
+            lines.append(
+                ngettext(
+                    "and %(count)s other story you may not open",
+                    "and %(count)s other stories you may not open",
+                    others,
+                )
+                % {"count": others}
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def save_model(self, request, obj, form, change):
         if getattr(form, "inspected", None) is not None:
@@ -277,6 +293,7 @@ class ImageAdmin(TranslatedAdmin):
         # The page says why its fields are read-only (templates/admin/articles/image/change_form.html).
         if obj is not None:
             context["lock_reason"] = self.lock_reason(request, obj)
+            obj.stories_seen = photo_services.image_articles_visible(image=obj, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):

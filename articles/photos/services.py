@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from ..changes.events import PhotoChange
@@ -34,6 +34,24 @@ from ..stories.text import slugify
 def image_articles_using(*, image: Image) -> list[Article]:
     """Every story that shows the photo, as lead image or placed in its body or gallery."""
     return list(Article.objects.filter(Q(lead_image=image) | Q(placements__image=image)).distinct().order_by("pk"))
+
+
+def image_articles_visible(*, image: Image, user) -> tuple[list[Article], int]:
+    """The stories showing the photo that ``user`` may open, and how many others show it.
+
+    Another journalist's draft is theirs and the editors' (stories/permissions.py): a photo's
+    page names it to no one else, but still says that the photo is in use.
+    """
+    # One query: each story using the photo, marked by the same rule as the story list.
+    may_open = permissions.visible_articles(Article.objects.filter(pk=OuterRef("pk")), user=user)
+    using = list(
+        Article.objects.filter(Q(lead_image=image) | Q(placements__image=image))
+        .distinct()
+        .annotate(may_open=Exists(may_open))
+        .order_by("pk")
+    )
+    visible = [article for article in using if article.may_open]
+    return visible, len(using) - len(visible)
 
 
 def image_check_write(*, image: Image, by=None) -> list[Article]:

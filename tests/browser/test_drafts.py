@@ -166,7 +166,12 @@ class Desk:
 
     def save(self, action="draft"):
         """Press one of the story form's action buttons («حفظ المسودة» unless told)."""
-        self.click(self.find(f'button[name="desk_action"][value="{action}"]'))
+        from selenium.webdriver.support import expected_conditions as EC
+
+        button = self.find(f'button[name="desk_action"][value="{action}"]')
+        self.click(button)
+        # The page it was pressed on may already show a message: wait for the next page first.
+        self.wait.until(EC.staleness_of(button), message="the pressed button never led to another page")
         self.wait.until(
             lambda driver: self.finds(".messagelist .success") or self.finds(".errornote, .errorlist"),
             message="saving led neither to a success message nor to form errors",
@@ -316,6 +321,8 @@ MY_DEK = "سطر تمهيدي كتبه خالد في متصفح آخر"
 def test_two_editors_save_one_story_and_both_keep_their_work(
     newsroom, live_server, browser, new_browser, browser_settings, server_errors
 ):
+    from selenium.webdriver.support import expected_conditions as EC
+
     story = newsroom["story"]
     services.article_set_bylines(
         article=story, bylines=[services.BylineInput(text="هالة سليم"), services.BylineInput(text="وكالات")]
@@ -359,7 +366,9 @@ def test_two_editors_save_one_story_and_both_keep_their_work(
     assert "احتفظ بنسختي" in labels and "خذ نسختهم" in labels
 
     screenshot(khaled, ".sahifa-conflict", "conflict")
-    khaled.click(khaled.find(".sahifa-conflict__save"))
+    merged_save = khaled.find(".sahifa-conflict__save")
+    khaled.click(merged_save)
+    khaled.wait.until(EC.staleness_of(merged_save), message="the merged save never left the conflict screen")
     khaled.wait.until(
         lambda driver: khaled.finds(".messagelist .success") or khaled.finds(".errornote"),
         message="the merged save led nowhere",

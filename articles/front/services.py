@@ -108,7 +108,7 @@ def front_move(*, slot: FrontSlot, step: int, by=None) -> FrontSlot:
         _prune(section=slot.section, language=slot.language, now=now)
         rows = {
             row.position: row
-            for row in FrontSlot.objects.select_for_update().filter(
+            for row in FrontSlot.objects.select_for_update(of=("self",)).filter(
                 section=slot.section, language=slot.language, starts_at__lte=now
             )
         }

@@ -487,7 +487,7 @@ def agency_item_make_story(*, entry: AgencyItem, by=None) -> Article:
 @transaction.atomic
 def agency_item_apply(*, entry: AgencyItem, by=None) -> Article:
     """An editor's «apply the newer version»: the agency's text replaces the story's."""
-    entry = AgencyItem.objects.select_for_update().select_related("article").get(pk=entry.pk)
+    entry = AgencyItem.objects.select_for_update(of=("self",)).select_related("article").get(pk=entry.pk)
     if entry.article is None or not entry.has_newer_version:
         raise ValidationError(_("There is no newer agency version to apply to a story."), code="nothing_to_apply")
     item = queue.entry_item(entry)

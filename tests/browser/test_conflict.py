@@ -54,6 +54,8 @@ def test_second_save_shows_who_changed_the_story_and_keeps_the_typed_text(
         button = browser.find_element(By.CSS_SELECTOR, 'button[name="desk_action"][value="draft"]')
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         button.click()
+        # The page it was pressed on may already show the conflict's errors: wait for the next page.
+        wait.until(EC.staleness_of(button), message="the pressed button never led to another page")
         wait.until(
             lambda driver: (
                 driver.find_elements(By.CSS_SELECTOR, ".messagelist .success")

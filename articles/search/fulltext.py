@@ -1,6 +1,6 @@
 """Arabic full-text search on SQLite (FTS5) and PostgreSQL (GIN over stored to_tsvector('simple', …)).
 
-Neither engine folds Arabic well by itself (../shared/ARABIC.md §Search), so both index text
+Neither engine folds Arabic well by itself, so both index text
 that our own normaliser (arabic.normalize) has already folded, and queries go through the
 same normaliser. There is no suffix stemming: names stay whole.
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.http import QueryDict
@@ -179,7 +180,7 @@ class Desk:
         self.server_errors.check()
 
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "bench" / "results"
+SCREENSHOTS = Path(settings.BASE_DIR) / "bench" / "results"
 
 
 def screenshot(desk, css, name):

@@ -496,7 +496,7 @@ def test_the_translator_reads_the_agency_original_on_the_story_form(django_asser
     assert "Das Bundeskabinett hat am Freitag eine neue Wasserstoff-Strategie beschlossen." in panel
     assert "Anna Schmidt" in panel and "Berlin" in panel
     assert "(الألمانيّة)" in panel, "the language is named in Arabic"
-    assert "أصل نص الوكالة" in panel
+    assert "أصل نص الوكالة" in panel and "كما أرسلته الوكالة (dpa، النسخة 3)" in panel
     assert 'name="' not in panel, "the original is read-only"
 
 

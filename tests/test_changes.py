@@ -466,3 +466,37 @@ def test_the_cdn_backend_sends_purge_requests(world, settings, django_capture_on
 
     assert quote(world.story.get_absolute_url()) in seen or world.story.get_absolute_url() in seen
     assert "/" in seen
+
+
+def test_a_changed_photo_refreshes_the_page_of_the_author_it_portrays(
+    world, client, django_capture_on_commit_callbacks
+):
+    portrait = make_image(credit=world.bloomberg, name="portrait.jpg")
+    world.layla.photo = portrait
+    services.catalogue_save(obj=world.layla)
+    omar = make_author(name="عمر سالم", slug="omar")
+    omar.photo = make_image(credit=world.bloomberg, name="omar.jpg")
+    services.catalogue_save(obj=omar)
+    author_url = reverse("articles:author-detail", kwargs={"slug": "layla"})
+    old_key = Image.objects.get(pk=portrait.pk).rendition_key
+    assert old_key in client.get(author_url).content.decode()  # now cached
+    assert client.get(author_url)["X-Page-Cache"] == "hit"
+    keys = ["list:author:layla", "list:author:omar", f"article:{world.other.slug_ar}"]
+    tokens = pagecache.current_versions(keys)
+    RecordingPurge.purged = []
+
+    data = jpeg_bytes(120, 90, color=(40, 200, 40))
+    _bytes, inspected = photo_services.image_inspect(file=ContentFile(data, name="new-portrait.jpg"))
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_services.image_store(image=Image.objects.get(pk=portrait.pk), data=data, inspected=inspected)
+
+    now_tokens = pagecache.current_versions(keys)
+    assert now_tokens["list:author:layla"] != tokens["list:author:layla"]
+    assert now_tokens["list:author:omar"] == tokens["list:author:omar"], "an unrelated author's page was dropped"
+    assert now_tokens[keys[2]] == tokens[keys[2]], "an unrelated story's page was dropped"
+    assert author_url in RecordingPurge.purged
+    assert reverse("articles:author-detail", kwargs={"slug": "omar"}) not in RecordingPurge.purged
+    page = client.get(author_url)
+    new_key = Image.objects.get(pk=portrait.pk).rendition_key
+    assert page["X-Page-Cache"] == "miss"
+    assert new_key in page.content.decode() and old_key not in page.content.decode()

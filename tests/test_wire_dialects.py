@@ -472,3 +472,47 @@ def test_a_text_rendition_outside_the_imported_folder_is_refused(tmp_path):
 
     assert refused.value.code == "body_path" and "خارج المجلد" in refused.value.messages[0]
     assert not AgencyItem.objects.exists()
+
+
+# --- The agency's original beside the story, for its translator ---------------------------
+
+
+def test_the_translator_reads_the_agency_original_on_the_story_form(django_assert_max_num_queries):
+    from .test_desk_actions import STORY_FORM_BUDGET
+    from .test_permissions import admin_url, logged_in, newsroom_user
+
+    import_file("dpa/german.json")
+    entry = AgencyItem.objects.get()
+    story = wire_services.agency_item_make_story(entry=entry)
+    editor = logged_in(newsroom_user("editor"))
+    url = admin_url("article_change", story.pk)
+
+    with django_assert_max_num_queries(STORY_FORM_BUDGET):
+        page = editor.get(url).content.decode()
+
+    [panel] = re.findall(r'<details class="module sahifa-original" open>.*?</details>', page, re.S)
+    assert '<div class="sahifa-original__text" lang="de" dir="ltr">' in panel
+    assert "Bundesregierung beschließt Wasserstoff-Strategie" in panel
+    assert "Das Bundeskabinett hat am Freitag eine neue Wasserstoff-Strategie beschlossen." in panel
+    assert "Anna Schmidt" in panel and "Berlin" in panel
+    assert "(الألمانيّة)" in panel, "the language is named in Arabic"
+    assert "أصل نص الوكالة" in panel and "كما أرسلته الوكالة (dpa، النسخة 3)" in panel
+    assert 'name="' not in panel, "the original is read-only"
+
+
+def test_a_story_without_agency_copy_shows_no_original_and_asks_nothing_of_the_queue():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_article
+    from .test_permissions import admin_url, logged_in, newsroom_user
+
+    story = make_article(publish=False)
+    editor = logged_in(newsroom_user("editor"))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor.get(admin_url("article_change", story.pk)).content.decode()
+
+    assert "sahifa-original" not in page
+    asked = [query["sql"] for query in queries if 'FROM "articles_agencyitem"' in query["sql"]]
+    assert not asked, "a story without agency copy asks the queue nothing"

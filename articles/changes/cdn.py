@@ -24,7 +24,16 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 
 from ..stories.addresses import slug_url
-from .events import StoryPlaces, catalogue_changed, catalogue_items, photos_changed, stories_changed, story_places
+from .events import (
+    CatalogueItem,
+    StoryPlaces,
+    catalogue_changed,
+    catalogue_items,
+    photo_authors,
+    photos_changed,
+    stories_changed,
+    story_places,
+)
 
 logger = logging.getLogger("articles.cdn")
 
@@ -99,9 +108,11 @@ def on_catalogue_changed(sender, ids, before, **kwargs):
 
 
 @receiver(photos_changed, dispatch_uid="cdn.photos")
-def on_photos_changed(sender, story_ids, **kwargs):
-    if settings.CDN_PURGE_BACKEND and story_ids:
-        purge_on_commit(story_paths(story_places(story_ids).values()))
+def on_photos_changed(sender, ids, story_ids, **kwargs):
+    if not settings.CDN_PURGE_BACKEND:
+        return
+    authors = [CatalogueItem(kind="author", pk=0, slug=slug) for slug in sorted(photo_authors(ids))]
+    purge_on_commit(catalogue_paths(authors) | story_paths(story_places(story_ids).values()))
 
 
 # --- Backends ------------------------------------------------------------------------------

@@ -153,6 +153,17 @@ def photo_stories(image_ids: Iterable[int]) -> set[int]:
     return stories
 
 
+def photo_authors(image_ids: Iterable[int]) -> set[str]:
+    """The slugs of the authors whose page shows one of these photos as their portrait."""
+    from ..models import Author
+
+    ids = sorted(set(image_ids))
+    slugs: set[str] = set()
+    for chunk in _chunks(ids):
+        slugs |= set(Author.objects.filter(photo_id__in=chunk).values_list("slug", flat=True))
+    return slugs
+
+
 # --- Announcements -------------------------------------------------------------------------
 
 _open: ContextVar[dict | None] = ContextVar("sahifa_open_changes", default=None)

@@ -4,7 +4,8 @@ Each cached reader page names the keys it was built from; a change bumps exactly
 the pages that showed the changed things before it or show them after it, once the transaction
 commits. A story's keys: the home page, search (``list:all``), its section, its own address in
 each language, and the lists of its tags, sources and authors. A section's name is in every
-page's menu (``nav``).
+page's menu (``nav``). A photo's change refreshes the stories showing it and the pages of the
+authors whose portrait it is.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from ..site import pagecache
-from .events import StoryPlaces, catalogue_changed, catalogue_items, photos_changed, stories_changed, story_places
+from .events import (
+    StoryPlaces,
+    catalogue_changed,
+    catalogue_items,
+    photo_authors,
+    photos_changed,
+    stories_changed,
+    story_places,
+)
 
 
 def story_keys(places: StoryPlaces) -> set[str]:
@@ -67,6 +76,13 @@ def on_catalogue_changed(sender, ids, before, **kwargs):
 
 
 @receiver(photos_changed, dispatch_uid="pages.photos")
-def on_photos_changed(sender, story_ids, **kwargs):
-    if _enabled() and story_ids:
-        pagecache.bump_on_commit(stories_keys((), story_ids))
+def on_photos_changed(sender, ids, story_ids, **kwargs):
+    if not _enabled():
+        return
+    # An author's page shows their portrait: a changed photo refreshes it. Which photo an author
+    # has is the author's own change (catalogue_changed), so the authors showing it now suffice.
+    keys = {f"list:author:{slug}" for slug in photo_authors(ids)}
+    if story_ids:
+        keys |= stories_keys((), story_ids)
+    if keys:
+        pagecache.bump_on_commit(keys)

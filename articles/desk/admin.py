@@ -383,6 +383,16 @@ class ArticleAdmin(DraftsAdminMixin, StoryDeskViews, VersionAdmin, TranslatedAdm
         # Another journalist's draft is not listed, opened, previewed or offered by autocomplete.
         return with_date_ranges(permissions.visible_articles(queryset, user=request.user))
 
+    def get_object(self, request, object_id, from_field=None):
+        # As ModelAdmin.get_object, with the agency item the story was made from (if any) read in
+        # the same query: the form shows its original text (story_desk.desk_context).
+        queryset = self.get_queryset(request).select_related("agency_item")
+        field = Article._meta.pk if from_field is None else Article._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, Image
+from ..models import AgencyItem, Article, Image
 from ..stories import permissions, preview, services
 from .admin_base import photo_flags
 
@@ -102,6 +102,13 @@ class StoryDeskViews:
             ]
         if permissions.can_withdraw(request.user, article):
             context["withdraw_url"] = reverse("admin:articles_article_withdraw", args=[article.pk])
+        if article.wire_uri:
+            # The agency's original beside the story, for its translator; only a story the wire
+            # made has one. The change view reads it with the story (ArticleAdmin.get_object).
+            try:
+                context["agency_original"] = article.agency_item
+            except AgencyItem.DoesNotExist:
+                pass
         return context
 
     def response_desk_action(self, request, obj):

@@ -133,9 +133,8 @@ class AgencyItemAdmin(admin.ModelAdmin):
     @admin.display(description=_("agency text"))
     def original_text(self, obj):
         # Sanitised on write (SanitizedHTMLField), like a story's body; shown in its own direction.
-        direction = "rtl" if obj.language.startswith(("ar", "fa", "he", "ur")) else "ltr"
         return format_html(
-            '<div class="wire-original" lang="{}" dir="{}">{}</div>', obj.language, direction, mark_safe(obj.body)
+            '<div class="wire-original" lang="{}" dir="{}">{}</div>', obj.language, obj.direction, mark_safe(obj.body)
         )
 
     @admin.display(description=_("unknown fields"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..stories.models import Article
@@ -98,6 +98,19 @@ class AgencyItem(models.Model):
 
     def __str__(self):
         return self.headline
+
+    @property
+    def direction(self) -> str:
+        """The writing direction of the agency's own text, for its ``dir`` attribute."""
+        return "rtl" if self.language.startswith(("ar", "fa", "he", "ur")) else "ltr"
+
+    @property
+    def language_name(self) -> str:
+        """The language's name in the reader's language (the tag itself when Django does not know it)."""
+        try:
+            return translation.get_language_info(self.language)["name_translated"]
+        except KeyError:
+            return self.language
 
     @property
     def is_urgent(self) -> bool:

@@ -114,3 +114,27 @@ def test_editor_makes_german_copy_a_story_and_applies_a_newer_version(wire_desk,
     wire_desk.refresh_from_db()
     assert "مئتي ألف متر مكعب" in wire_desk.body_ar and wire_desk.wire_version == "3"
     assert "نسخة أحدث من الوكالة" not in desk.row("مصر تفتتح أكبر محطة").text
+
+
+def test_translator_reads_the_agency_original_beside_the_story(wire_desk, desk, browser, wait):
+    from selenium.webdriver.common.by import By
+
+    desk.login()
+    desk.open("/admin/articles/agencyitem/")
+    desk.run_action("Bundesregierung", "make_story")
+    link = desk.row("Bundesregierung").find_element(By.CSS_SELECTOR, 'a[href*="/admin/articles/article/"]')
+    # The queue's table is wider than the window: the editor scrolls to the story's column.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", link)
+    link.click()
+
+    panel = wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, "details.sahifa-original"))
+    original = panel.find_element(By.CSS_SELECTOR, ".sahifa-original__text")
+    assert original.get_attribute("lang") == "de" and original.get_attribute("dir") == "ltr"
+    assert original.is_displayed(), "a story waiting for translation opens with its original shown"
+    assert "Das Bundeskabinett hat am Freitag" in original.text and "Anna Schmidt" in original.text
+    assert "الألمانيّة" in panel.find_element(By.TAG_NAME, "summary").text
+
+    panel.find_element(By.TAG_NAME, "summary").click()
+    wait.until(lambda driver: not original.is_displayed())
+    panel.find_element(By.TAG_NAME, "summary").click()
+    wait.until(lambda driver: original.is_displayed())

@@ -364,3 +364,48 @@ def test_an_editor_schedules_a_story_by_choosing_its_time(newsroom, desk, browse
     assert story.status == Article.Status.PUBLISHED and not story.is_public
     assert messages[0].startswith("جُدولت القصة «خبر ينتظر موعده» للنشر في ")
     assert "2030" in messages[0]
+
+
+def test_an_editor_moves_the_first_byline_down_and_the_story_shows_the_new_order(newsroom, desk, browser, wait):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+
+    first, second = newsroom["authors"]
+    third = make_author(name="نادية سالم", name_en="Nadia Salem")
+    story = services.article_create(
+        headline="موازنة البلديات لعام جديد",
+        body="<p>أقرت البلديات موازناتها.</p>",
+        section=newsroom["section"],
+        by=newsroom["editor"],
+        bylines=[services.BylineInput(author=author) for author in (first, second, third)],
+    )
+    services.article_publish(article=story, by=newsroom["editor"])
+    desk.login(newsroom["editor"])
+    desk.open(f"/admin/articles/article/{story.pk}/change/")
+
+    rows = "#bylines-group tbody tr.form-row.has_original"
+    down = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"{rows} .sahifa-row-down")))
+    assert down.tag_name == "button" and down.get_attribute("type") == "button"
+    assert down.get_attribute("aria-label") == "انقل الصف 1 إلى أسفل"
+    desk.click(down)
+
+    # The moved row is second now, and the focus stayed on its button.
+    names = [row.text for row in browser.find_elements(By.CSS_SELECTOR, f"{rows} td.original p")]
+    assert [name.splitlines()[0] for name in names] == ["رامي خوري", "سمر الخطيب", "نادية سالم"]
+    focused = browser.switch_to.active_element
+    assert focused == down and focused.get_attribute("aria-label") == "انقل الصف 2 إلى أسفل"
+    # The keyboard does the same: ▲ on the last row, pressed with Enter, puts it first.
+    up = browser.find_elements(By.CSS_SELECTOR, f"{rows} .sahifa-row-up")[2]
+    up.send_keys(Keys.ENTER)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    names = [row.text.splitlines()[0] for row in browser.find_elements(By.CSS_SELECTOR, f"{rows} td.original p")]
+    assert names == ["نادية سالم", "رامي خوري", "سمر الخطيب"]
+    assert browser.switch_to.active_element == up
+
+    messages = desk.press('button[name="desk_action"][value="save"]')
+
+    assert any("موازنة البلديات" in message for message in messages), messages
+    desk.open(story.get_absolute_url())
+    byline = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".article__meta .byline")))
+    assert byline.text.index("نادية سالم") < byline.text.index("رامي خوري") < byline.text.index("سمر الخطيب")

@@ -140,3 +140,33 @@ def test_a_story_read_but_not_edited_has_nothing_to_move(journalist, story):
 
     assert "page_order" not in page and "sahifa-row-order" not in page
     assert "سارة القاسم" in page and "وكالات" in page
+
+
+# --- Language labels ------------------------------------------------------------------------
+
+
+def test_a_story_read_only_names_each_field_s_language_in_words_as_the_form_does(journalist, editor, story):
+    url = admin_url("article_change", story.pk)
+    client = logged_in(journalist)
+    editable = client.get(url).content.decode()
+    client.post(url, {**form_data(client.get(url)), "desk_action": "review"})
+
+    read_only = client.get(url).content.decode()
+
+    assert 'name="headline_ar"' not in read_only  # read only indeed
+    for page in (editable, read_only):
+        for label in ("العنوان [عربي]", "العنوان الفرعي [إنجليزي]", "المعرّف في الرابط [عربي]", "النص [عربي]"):
+            assert label in page
+        assert "تعليق خاص بهذه القصة [عربي]" in page  # the photos' column heading
+        assert "[ar]" not in page and "[en]" not in page
+
+
+def test_the_history_note_still_names_the_changed_field_in_arabic(editor, story):
+    url = admin_url("article_change", story.pk)
+    client = logged_in(editor)
+    data = {**form_data(client.get(url)), "headline_ar": "المجلس البلدي يقر الموازنة", "desk_action": "draft"}
+    assert client.post(url, data).status_code == 302
+
+    history = client.get(admin_url("article_history", story.pk)).content.decode()
+
+    assert "العنوان [عربي]" in history and "Headline" not in history

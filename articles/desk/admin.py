@@ -38,7 +38,7 @@ from ..models import (
 from ..stories import history, permissions, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import merge, presence
-from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, thumbnail
+from .admin_base import URL_FIELD_OVERRIDES, LanguageLabelsMixin, TranslatedAdmin, person_name, thumbnail
 from .drafts_admin import DraftsAdminMixin
 from .story_desk import (
     ACTION_LABELS,
@@ -120,7 +120,7 @@ class PlacementFormSet(StoryRowsFormSet):
             )
 
 
-class PlacementInline(OrderedRowsInline, TranslationTabularInline):
+class PlacementInline(OrderedRowsInline, LanguageLabelsMixin, TranslationTabularInline):
     model = Placement
     formset = PlacementFormSet
     extra = 1
@@ -225,7 +225,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("published_at", gettext("Choose a publication time in the future to schedule the story."))
 
 
-class CorrectionInline(TranslationTabularInline):
+class CorrectionInline(LanguageLabelsMixin, TranslationTabularInline):
     model = Correction
     formset = LabelledRowsFormSet
     extra = 0

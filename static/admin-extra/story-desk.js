@@ -250,7 +250,11 @@
       if (!tbody || !tbody.querySelector(".sahifa-row-order")) return;
       placeRows(tbody, orderedRows(tbody).sort(function (a, b) { return rowNumber(a) - rowNumber(b); }));
     }, true);
-    document.addEventListener("formset:removed", function (event) {
+    // It announces the removal before renumbering: the rows go back once it is done.
+    document.addEventListener("formset:removed", function () {
+      setTimeout(restoreOrder, 0);
+    });
+    function restoreOrder() {
       form.querySelectorAll(".js-inline-admin-formset tbody").forEach(function (tbody) {
         if (!tbody.querySelector(".sahifa-row-order")) return;
         var rows = orderedRows(tbody).sort(function (a, b) {
@@ -260,7 +264,7 @@
         placeRows(tbody, rows);
         numberRows(tbody);
       });
-    });
+    }
     document.addEventListener("formset:added", function (event) {
       var tbody = event.target.closest && event.target.closest("tbody");
       if (tbody && tbody.querySelector(".sahifa-row-order")) addMoveButtons(tbody);

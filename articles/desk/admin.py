@@ -38,9 +38,17 @@ from ..models import (
 from ..stories import history, permissions, services, translation_status
 from ..stories.text import slugify, validate_one_script
 from . import merge, presence
-from .admin_base import URL_FIELD_OVERRIDES, TranslatedAdmin, person_name, thumbnail
+from .admin_base import URL_FIELD_OVERRIDES, LanguageLabelsMixin, TranslatedAdmin, person_name, thumbnail
 from .drafts_admin import DraftsAdminMixin
-from .story_desk import ACTION_LABELS, InOrderFormSet, LabelledRowsFormSet, StoryDeskViews, photo_card
+from .story_desk import (
+    ACTION_LABELS,
+    ORDER_FIELD,
+    InOrderFormSet,
+    LabelledRowsFormSet,
+    OrderedRowForm,
+    StoryDeskViews,
+    photo_card,
+)
 from .story_list import DeskFilter, with_date_ranges
 from .story_text import STORY_FIELDS
 
@@ -61,21 +69,35 @@ class StoryRowsFormSet(InOrderFormSet):
         super().__init__(data, files, instance, save_as_new, prefix, queryset, **kwargs)
 
 
-class BylineInline(admin.TabularInline):
+class OrderedRowsInline:
+    """Rows moved up and down on the page (story-desk.js), saved in that order. A story read
+    but not edited has nothing to move: no order input there."""
+
+    form = OrderedRowForm
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        story_admin = self.admin_site.get_model_admin(self.parent_model)
+        if obj is not None and not story_admin.has_change_permission(request, obj):
+            fields = [field for field in fields if field != ORDER_FIELD]
+        return fields
+
+
+class BylineInline(OrderedRowsInline, admin.TabularInline):
     model = Byline
     formset = StoryRowsFormSet
     extra = 2
     autocomplete_fields = ("author",)
-    fields = ("author", "text")
+    fields = ("author", "text", ORDER_FIELD)
 
 
-class CitedSourceInline(admin.TabularInline):
+class CitedSourceInline(OrderedRowsInline, admin.TabularInline):
     model = CitedSource
     formset = StoryRowsFormSet
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("source", "url")
+    fields = ("source", "url", ORDER_FIELD)
 
 
 class PlacementFormSet(StoryRowsFormSet):
@@ -98,12 +120,12 @@ class PlacementFormSet(StoryRowsFormSet):
             )
 
 
-class PlacementInline(TranslationTabularInline):
+class PlacementInline(OrderedRowsInline, LanguageLabelsMixin, TranslationTabularInline):
     model = Placement
     formset = PlacementFormSet
     extra = 1
     autocomplete_fields = ("image",)
-    fields = ("image", "after_paragraph", "caption_override")
+    fields = ("image", "after_paragraph", "caption_override", ORDER_FIELD)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -203,7 +225,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("published_at", gettext("Choose a publication time in the future to schedule the story."))
 
 
-class CorrectionInline(TranslationTabularInline):
+class CorrectionInline(LanguageLabelsMixin, TranslationTabularInline):
     model = Correction
     formset = LabelledRowsFormSet
     extra = 0

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -12,6 +14,7 @@ from ..models import (
     Image,
 )
 from ..stories import services
+from ..stories.history import LANGUAGE_MARKS
 from ..stories.text import is_blank
 
 THUMBNAIL_WIDTH = 80
@@ -84,7 +87,43 @@ class CatalogueAdminMixin:
         services.catalogue_delete_many(queryset=queryset)
 
 
-class TranslatedAdmin(NewsroomDatesMixin, DirectionalInputsMixin, TranslationAdmin):
+def _language_label(field) -> str:
+    if translation.get_language() is None:
+        # Django writes the admin log's field names with no language active and translates them
+        # when the log is read (django_messages.py): those keep modeltranslation's «Headline [ar]».
+        return str(capfirst(field.verbose_name))
+    language = LANGUAGE_MARKS.get(field.language, field.language)
+    return f"{capfirst(field.translated_field.verbose_name)} {language}"
+
+
+language_label = lazy(_language_label, str)
+
+
+def language_labels(model) -> dict:
+    """{field name: label} for a model's per-language fields: «العنوان [عربي]», the language in
+    words as the history names it, not modeltranslation's «العنوان [ar]». Given to the form as
+    its Meta.labels, so the editable inputs, the read-only fields and a table's column headings
+    all read the same."""
+    return {
+        field.name: language_label(field)
+        for field in model._meta.get_fields()
+        if getattr(field, "language", None) and getattr(field, "translated_field", None)
+    }
+
+
+class LanguageLabelsMixin:
+    """Per-language fields labelled with their language in words (a model admin or an inline)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["labels"] = {**language_labels(self.model), **(kwargs.get("labels") or {})}
+        return super().get_form(request, obj, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["labels"] = {**language_labels(self.model), **(kwargs.get("labels") or {})}
+        return super().get_formset(request, obj, **kwargs)
+
+
+class TranslatedAdmin(LanguageLabelsMixin, NewsroomDatesMixin, DirectionalInputsMixin, TranslationAdmin):
     """A translated model's form with one switch between its Arabic and English versions
     (language-switch.js), not modeltranslation's tabs on each field: those nest focusable
     links in tab controls and add an unnamed selector, which screen readers cannot use."""

@@ -1,6 +1,7 @@
 """The story form's writing desk: its explicit actions (labels and what each says when done),
 rows kept in the order they have on the page, and the card of a picked photo."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -34,20 +35,62 @@ class LabelledRowsFormSet(BaseInlineFormSet):
                 widget.attrs["aria-label"] = gettext("%(field)s, row %(row)s") % {"field": field.label, "row": row}
 
 
+ORDER_FIELD = "page_order"
+
+
+class PageOrderField(forms.IntegerField):
+    """A row's place on the page (story-desk.js keeps it as rows move up and down). Never a change
+    of its own: an empty extra row stays empty, and a moved row is saved for its new position."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class OrderedRowForm(forms.ModelForm):
+    """A row of a list whose order is the page's: its place travels in a hidden input, because
+    the formset reads its forms in the order of their numbers, not of the page."""
+
+    page_order = PageOrderField(
+        required=False, min_value=0, widget=forms.HiddenInput(attrs={"class": "sahifa-row-order"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_moved = False  # set by InOrderFormSet.clean when the stored row changes place
+
+    def has_changed(self):
+        return super().has_changed() or self.is_moved
+
+
+def page_order(form, index: int) -> int:
+    """Where a bound row stands on the page: its hidden order, else its number (no script)."""
+    data = getattr(form, "cleaned_data", None) or {}
+    value = data.get(ORDER_FIELD)
+    return index if value is None else value
+
+
 class InOrderFormSet(LabelledRowsFormSet):
     """Rows keep the order they have on the page: nobody types a number for an order."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if ORDER_FIELD in form.fields and index is not None:
+            form.fields[ORDER_FIELD].initial = index  # without the script, the page order is this
+
     def clean(self):
         super().clean()
-        position = 0
-        for form in self.forms:
+        rows = []
+        for index, form in enumerate(self.forms):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE"):
                 continue
             if form.instance.pk is None and not form.has_changed():
                 continue  # an empty extra row
+            rows.append((page_order(form, index), index, form))
+        for position, (_order, _index, form) in enumerate(sorted(rows, key=lambda row: row[:2])):
+            if form.instance.pk is not None and form.instance.position != position:
+                form.is_moved = True
             form.instance.position = position
-            position += 1
 
 
 def photo_card(image: Image) -> dict:

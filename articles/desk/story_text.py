@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ..stories.history import field_label
+from .story_desk import ORDER_FIELD, page_order
 
 # The story's own fields compared, in the order the form shows them.
 STORY_FIELDS = (
@@ -35,7 +36,7 @@ STORY_FIELDS = (
     "published_at",
     "embargo_until",
 )
-_ROW_BOOKKEEPING = frozenset({"id", "DELETE", "ORDER", "position"})
+_ROW_BOOKKEEPING = frozenset({"id", "DELETE", "ORDER", "position", ORDER_FIELD})
 _TAG = re.compile(r"<[^>]*>")
 # Items of a list (tags, rows) apart from their words, so a word diff marks the words alone.
 SEPARATOR = " ، "
@@ -108,13 +109,13 @@ def formset_text(formset) -> tuple[str, str]:
     rows = []
     if formset.is_bound:
         formset.is_valid()
-        for form in formset.forms:
+        for index, form in enumerate(formset.forms):
             cleaned = getattr(form, "cleaned_data", None) or {}
             if not cleaned or cleaned.get("DELETE"):
                 continue
             text = _row_text(form, cleaned.get)
             if text:
-                rows.append((cleaned.get("position") or 0, text))
+                rows.append((page_order(form, index), text))
     else:
         for form in formset.initial_forms:
             text = _row_text(form, lambda name, instance=form.instance: getattr(instance, name, None))

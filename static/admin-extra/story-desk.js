@@ -1,7 +1,9 @@
 /* The story form as a writing surface (the language switch is language-switch.js):
    - a word count and reading time under the body, updated as the writer types;
    - the browser's spellchecker on in the rich-text editors, in each editor's language;
-   - the editor's menu buttons named in the admin's language.
+   - the editor's menu buttons named in the admin's language;
+   - «▲ / ▼» on each row of the bylines, cited sources and photos, which move the row on the
+     page; its hidden order input (sahifa-row-order) carries the page order to the server.
    Strings come from the admin's script catalogue (gettext, ngettext). */
 (function () {
   "use strict";
@@ -143,6 +145,132 @@
       });
   }
 
+  // --- Rows moved up and down -------------------------------------------------------------
+  // The rows keep their numbers (bylines-0, bylines-1…): only their place on the page and
+  // their order input change, so the admin's own inline script and the saved ids stay right.
+
+  function orderedRows(tbody) {
+    return Array.prototype.filter.call(tbody.children, function (row) {
+      return row.classList.contains("form-row") && !row.classList.contains("empty-form") &&
+        row.querySelector(".sahifa-row-order");
+    });
+  }
+
+  function rowNumber(row) {
+    var match = /-(\d+)$/.exec(row.id || "");
+    return match ? parseInt(match[1], 10) : 0;
+  }
+
+  // A row's errors are drawn in a row of their own just above it: they move together.
+  function rowWithErrors(row) {
+    var before = row.previousElementSibling;
+    return before && before.classList.contains("row-form-errors") ? [before, row] : [row];
+  }
+
+  function placeRows(tbody, rows) {
+    var anchor = tbody.querySelector("tr.empty-form");
+    rows.forEach(function (row) {
+      rowWithErrors(row).forEach(function (part) { tbody.insertBefore(part, anchor); });
+    });
+  }
+
+  // Each row's order input and button names follow the page.
+  function numberRows(tbody) {
+    orderedRows(tbody).forEach(function (row, index) {
+      row.querySelector(".sahifa-row-order").value = String(index);
+      var up = row.querySelector(".sahifa-row-up");
+      var down = row.querySelector(".sahifa-row-down");
+      if (up) up.setAttribute("aria-label", fmt(_("Move row %s up"), [index + 1]));
+      if (down) down.setAttribute("aria-label", fmt(_("Move row %s down"), [index + 1]));
+    });
+  }
+
+  function moveButton(className, text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sahifa-row-move " + className;
+    button.textContent = text;
+    return button;
+  }
+
+  function addMoveButtons(tbody) {
+    orderedRows(tbody).forEach(function (row) {
+      if (row.querySelector(".sahifa-row-up")) return;
+      var cell = row.querySelector("td.original") || row.firstElementChild;
+      var group = document.createElement("span");
+      group.className = "sahifa-row-moves";
+      group.appendChild(moveButton("sahifa-row-up", "▲"));
+      group.appendChild(moveButton("sahifa-row-down", "▼"));
+      cell.appendChild(group);
+    });
+    numberRows(tbody);
+  }
+
+  function moveRow(button) {
+    var row = button.closest("tr");
+    var tbody = row.parentElement;
+    var rows = orderedRows(tbody);
+    var index = rows.indexOf(row);
+    var target = button.classList.contains("sahifa-row-up") ? index - 1 : index + 1;
+    if (target < 0 || target >= rows.length) return;
+    rows.splice(index, 1);
+    rows.splice(target, 0, row);
+    placeRows(tbody, rows);
+    numberRows(tbody);
+    button.focus();  // the same button, on the moved row
+    // Autosave and the conflict screen hear of it like any edit of the list.
+    row.querySelector(".sahifa-row-order").dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function setUpRowMoves(form) {
+    form.querySelectorAll(".js-inline-admin-formset tbody").forEach(function (tbody) {
+      if (!tbody.querySelector(".sahifa-row-order")) return;
+      // A form sent back (an error, a held conflict, a recovered copy) shows its rows in the
+      // order they were sent.
+      var rows = orderedRows(tbody);
+      var sorted = rows.slice().sort(function (a, b) {
+        var first = parseInt(a.querySelector(".sahifa-row-order").value, 10);
+        var second = parseInt(b.querySelector(".sahifa-row-order").value, 10);
+        first = isNaN(first) ? rowNumber(a) : first;
+        second = isNaN(second) ? rowNumber(b) : second;
+        return first - second || rowNumber(a) - rowNumber(b);
+      });
+      placeRows(tbody, sorted);
+      addMoveButtons(tbody);
+    });
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest(".sahifa-row-move");
+      if (button) moveRow(button);
+    });
+    // Django's inline script renumbers the rows by their place on the page when an added row is
+    // removed: it finds them in number order, then they go back to the writer's order.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest(".inline-deletelink");
+      var tbody = link && link.closest("tbody");
+      if (!tbody || !tbody.querySelector(".sahifa-row-order")) return;
+      placeRows(tbody, orderedRows(tbody).sort(function (a, b) { return rowNumber(a) - rowNumber(b); }));
+    }, true);
+    // It announces the removal before renumbering: the rows go back once it is done.
+    document.addEventListener("formset:removed", function () {
+      setTimeout(restoreOrder, 0);
+    });
+    function restoreOrder() {
+      form.querySelectorAll(".js-inline-admin-formset tbody").forEach(function (tbody) {
+        if (!tbody.querySelector(".sahifa-row-order")) return;
+        var rows = orderedRows(tbody).sort(function (a, b) {
+          return parseInt(a.querySelector(".sahifa-row-order").value, 10) -
+            parseInt(b.querySelector(".sahifa-row-order").value, 10);
+        });
+        placeRows(tbody, rows);
+        numberRows(tbody);
+      });
+    }
+    document.addEventListener("formset:added", function (event) {
+      var tbody = event.target.closest && event.target.closest("tbody");
+      if (tbody && tbody.querySelector(".sahifa-row-order")) addMoveButtons(tbody);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("article_form");
     if (!form) return;
@@ -188,6 +316,7 @@
       if ($) $(lead).on("change", function () { showPhotoCard(desk, lead); });
       else lead.addEventListener("change", function () { showPhotoCard(desk, lead); });
     }
+    setUpRowMoves(form);
     dressAll();
   });
 })();

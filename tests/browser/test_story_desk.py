@@ -364,3 +364,93 @@ def test_an_editor_schedules_a_story_by_choosing_its_time(newsroom, desk, browse
     assert story.status == Article.Status.PUBLISHED and not story.is_public
     assert messages[0].startswith("جُدولت القصة «خبر ينتظر موعده» للنشر في ")
     assert "2030" in messages[0]
+
+
+def test_an_editor_moves_the_first_byline_down_and_the_story_shows_the_new_order(newsroom, desk, browser, wait):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+
+    first, second = newsroom["authors"]
+    third = make_author(name="نادية سالم", name_en="Nadia Salem")
+    story = services.article_create(
+        headline="موازنة البلديات لعام جديد",
+        body="<p>أقرت البلديات موازناتها.</p>",
+        section=newsroom["section"],
+        by=newsroom["editor"],
+        bylines=[services.BylineInput(author=author) for author in (first, second, third)],
+    )
+    services.article_publish(article=story, by=newsroom["editor"])
+    desk.login(newsroom["editor"])
+    desk.open(f"/admin/articles/article/{story.pk}/change/")
+
+    rows = "#bylines-group tbody tr.form-row.has_original"
+    down = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"{rows} .sahifa-row-down")))
+    assert down.tag_name == "button" and down.get_attribute("type") == "button"
+    assert down.get_attribute("aria-label") == "انقل الصف 1 إلى أسفل"
+    desk.click(down)
+
+    # The moved row is second now, and the focus stayed on its button.
+    names = [row.text for row in browser.find_elements(By.CSS_SELECTOR, f"{rows} td.original p")]
+    assert [name.splitlines()[0] for name in names] == ["رامي خوري", "سمر الخطيب", "نادية سالم"]
+    focused = browser.switch_to.active_element
+    assert focused == down and focused.get_attribute("aria-label") == "انقل الصف 2 إلى أسفل"
+    # The keyboard does the same: ▲ on the last row, pressed with Enter, puts it first.
+    up = browser.find_elements(By.CSS_SELECTOR, f"{rows} .sahifa-row-up")[2]
+    up.send_keys(Keys.ENTER)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    names = [row.text.splitlines()[0] for row in browser.find_elements(By.CSS_SELECTOR, f"{rows} td.original p")]
+    assert names == ["نادية سالم", "رامي خوري", "سمر الخطيب"]
+    assert browser.switch_to.active_element == up
+
+    messages = desk.press('button[name="desk_action"][value="save"]')
+
+    assert any("موازنة البلديات" in message for message in messages), messages
+    desk.open(story.get_absolute_url())
+    byline = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".article__meta .byline")))
+    assert byline.text.index("نادية سالم") < byline.text.index("رامي خوري") < byline.text.index("سمر الخطيب")
+
+
+def test_a_new_byline_moved_to_the_top_survives_removing_another_added_row(newsroom, desk, browser, wait):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    first, second = newsroom["authors"]
+    story = services.article_create(
+        headline="البلديات تقر موازناتها",
+        body="<p>أقرت البلديات موازناتها.</p>",
+        section=newsroom["section"],
+        by=newsroom["editor"],
+        bylines=[services.BylineInput(author=author) for author in (first, second)],
+    )
+    services.article_publish(article=story, by=newsroom["editor"])
+    desk.login(newsroom["editor"])
+    desk.open(f"/admin/articles/article/{story.pk}/change/")
+
+    add = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#bylines-group .add-row a")))
+    desk.click(add)
+    desk.click(add)
+    typed = wait.until(EC.visibility_of_element_located((By.ID, "id_bylines-5-text")))
+    typed.send_keys("مراسل الصحيفة")
+    up = browser.find_element(By.CSS_SELECTOR, "#bylines-5 .sahifa-row-up")
+    for _press in range(5):
+        desk.click(up)
+    rows = [row.get_attribute("id") for row in browser.find_elements(By.CSS_SELECTOR, "#bylines-group tr.form-row")]
+    assert rows[0] == "bylines-5"
+    # The other added row is removed: Django's script renumbers the rows that follow it.
+    desk.click(browser.find_element(By.CSS_SELECTOR, "#bylines-4 .inline-deletelink"))
+    wait.until(EC.presence_of_element_located((By.ID, "id_bylines-4-text")))
+    assert browser.find_element(By.ID, "id_bylines-4-text").get_attribute("value") == "مراسل الصحيفة"
+    rows = [row.get_attribute("id") for row in browser.find_elements(By.CSS_SELECTOR, "#bylines-group tr.form-row")]
+    assert rows[0] == "bylines-4"
+
+    desk.press('button[name="desk_action"][value="save"]')
+
+    assert [byline.name for byline in Article.objects.get(pk=story.pk).bylines.all()] == [
+        "مراسل الصحيفة",
+        first.name,
+        second.name,
+    ]
+    desk.open(story.get_absolute_url())
+    byline = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".article__meta .byline")))
+    assert byline.text.index("مراسل الصحيفة") < byline.text.index(first.name) < byline.text.index(second.name)

@@ -23,7 +23,7 @@ logger = logging.getLogger("newsroom.faults")
 class AdminLanguageMiddleware:
     """The newsroom's admin is always in the default language (Arabic, right to left).
 
-    Editors write both languages from the same Arabic admin, in tabs; letting a
+    Editors write both languages from the same Arabic admin, behind its language switch; letting a
     browser's Accept-Language switch the admin to English would also switch which
     column untranslated lookups (tags, autocomplete) read and write.
     """
